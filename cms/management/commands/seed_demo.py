@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from commissioning import demo as commissioning_demo
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo programme (people, organisations, calls and more). Idempotent; DEBUG only."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs with DEBUG on: it creates accounts with a published password.")
+        with transaction.atomic():
+            commissioning_demo.seed_people_and_organisations()
+            commissioning_demo.seed_calls()
+        password = commissioning_demo.demo_password()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(
+            f"Demo accounts (password {password}): commissioner@example.org, assessor1@example.org, "
+            "assessor2@example.org, assessor3@example.org, executive@example.org, admin@example.org, "
+            "provider@example.org"
+        )

@@ -1,0 +1,26 @@
+"""Forms shared by the admin and the portal."""
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+
+class CallAdminForm(WagtailAdminModelForm):
+    """The call form in the Wagtail admin: model rules plus rules across the inline criteria."""
+
+    def clean(self):
+        cleaned = super().clean()
+        themes = cleaned.get("themes")
+        if themes is not None and len(themes) == 0:
+            self.add_error("themes", "Choose at least one strategy theme for the call.")
+        criteria = self.formsets.get("criteria") if hasattr(self, "formsets") else None
+        if criteria is not None and all(form.is_valid() for form in criteria.forms):
+            live = [
+                form
+                for form in criteria.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("name")
+            ]
+            total = sum(form.cleaned_data.get("weight") or 0 for form in live)
+            if not live:
+                self.add_error(None, "Add at least one scoring criterion.")
+            elif total != 100:
+                self.add_error(None, f"The criteria weights must add up to 100. They add up to {total}.")
+        return cleaned

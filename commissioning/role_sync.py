@@ -1,0 +1,32 @@
+"""Create the role groups and give each exactly the model permissions declared in ``roles.py``.
+
+Called by a data migration (so a fresh database has the groups) and after every ``migrate``
+(so a change to the declared permissions reaches existing databases).
+"""
+
+from django.contrib.auth.management import create_permissions
+
+from .roles import ROLE_MODEL_PERMISSIONS
+
+
+def sync_role_groups(apps, verbosity=0):
+    # Model permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        if getattr(app_config, "models_module", None) is None:
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
+        else:
+            create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perm_names in ROLE_MODEL_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None:
+                raise LookupError(f"Permission {name} declared for {role} does not exist.")
+            wanted.append(perm)
+        group.permissions.set(wanted)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from .views import portal
+
+app_name = "portal"
+
+urlpatterns = [
+    path("sign-in/", portal.SignInView.as_view(), name="login"),
+    path("sign-out/", portal.SignOutView.as_view(), name="logout"),
+    path("", portal.dashboard, name="dashboard"),
+]

@@ -1,0 +1,79 @@
+"""Validation and normalisation of UK identifiers and postcodes.
+
+Each normaliser returns a canonical form or raises ValidationError with a message a provider can act on.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# England and Wales charities: 6 or 7 digits (e.g. 1012345), optionally a "-N" subsidiary suffix.
+_CHC = re.compile(r"^\d{6,7}(-\d{1,2})?$")
+_SC = re.compile(r"^SC\d{6}$")  # Scottish Charity Regulator
+_NIC = re.compile(r"^NIC?\d{6}$")  # Charity Commission for Northern Ireland: NIC100002 or 100002
+# Companies House: 8 characters, digits or a two-letter jurisdiction/type prefix and 6 digits.
+_COMPANY = re.compile(r"^(\d{8}|(SC|NI|OC|SO|NC|R0|IP|SP|RS|NF|FC|LP|SL|NL|CE|CS|GE|GS|GN|NO|NP|NR|NZ|ZC|SZ|SE|IC)\d{6})$")
+# UK postcode (the pattern the government's data standards publish, with GIR 0AA and BFPO excluded).
+_POSTCODE = re.compile(
+    r"^(([A-Z]{1,2}[0-9][A-Z0-9]?|ASCN|STHL|TDCU|BBND|[BFS]IQQ|PCRN|TKCA) ?[0-9][A-Z]{2}|GIR ?0AA)$"
+)
+
+
+def _squash(value):
+    return re.sub(r"\s+", "", (value or "")).upper()
+
+
+def normalise_charity_number(value):
+    """Return (register, number) where register is 'CHC', 'SC' or 'NIC'."""
+    number = _squash(value)
+    if not number:
+        return None
+    if _CHC.match(number):
+        return ("CHC", number)
+    if _SC.match(number):
+        return ("SC", number)
+    if _NIC.match(number):
+        return ("NIC", number if number.startswith("NIC") else "NIC" + number)
+    raise ValidationError(
+        "Enter a charity number in the right format: 6 or 7 digits for England and Wales (like 1012345), "
+        "SC and 6 digits for Scotland (like SC012345), or NIC and 6 digits for Northern Ireland.",
+        code="invalid_charity_number",
+    )
+
+
+def normalise_company_number(value):
+    number = _squash(value)
+    if not number:
+        return ""
+    if number.isdigit() and len(number) < 8:
+        # Companies House numbers are 8 characters; people often drop the leading zeros.
+        number = number.zfill(8)
+    if not _COMPANY.match(number):
+        raise ValidationError(
+            "Enter a company number in the right format: 8 digits (like 01234567), or 2 letters and 6 digits "
+            "(like SC123456).",
+            code="invalid_company_number",
+        )
+    return number
+
+
+def normalise_postcode(value):
+    compact = _squash(value)
+    if not compact:
+        raise ValidationError("Enter a postcode.", code="required")
+    formatted = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+    if not _POSTCODE.match(formatted):
+        raise ValidationError("Enter a real UK postcode, like DA6 7AT.", code="invalid_postcode")
+    return formatted
+
+
+def validate_charity_number(value):
+    normalise_charity_number(value)
+
+
+def validate_company_number(value):
+    normalise_company_number(value)
+
+
+def validate_postcode(value):
+    normalise_postcode(value)

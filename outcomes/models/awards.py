@@ -1,0 +1,170 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from commissioning.models.calls import MONEY
+
+# Theme slug -> the Award column holding its share in basis points (hundredths of a percent: 10000 = 100%).
+# Four integer columns rather than rows so that the database itself guarantees, exactly and on SQLite too,
+# that every award's allocation sums to 100 %.
+ALLOCATION_FIELDS = {
+    "prevention": "prevention_bp",
+    "support": "support_bp",
+    "perpetrators": "perpetrators_bp",
+    "trust": "trust_bp",
+}
+FULL_ALLOCATION_BP = 10000
+
+BASIS_POINTS = {"default": 0, "validators": [MinValueValidator(0), MaxValueValidator(FULL_ALLOCATION_BP)]}
+
+
+class AwardStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    DECLINED = "declined", "Declined"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class PaymentBasis(models.TextChoices):
+    ARREARS = "arrears", "Quarterly in arrears"
+    ADVANCE = "advance", "Quarterly in advance"
+
+
+class AwardQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=AwardStatus.ACTIVE)
+
+    def committed(self):
+        """Awards that count against budgets and spend: offered, active or closed (not declined)."""
+        return self.exclude(status=AwardStatus.DECLINED)
+
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class AwardManager(models.Manager.from_queryset(AwardQuerySet)):
+    def get_by_natural_key(self, reference):
+        return self.get(reference=reference)
+
+
+class Award(models.Model):
+    """A grant made from an approved application (or imported from before the system)."""
+
+    reference = models.CharField(max_length=40, unique=True)
+    application = models.OneToOneField(
+        "commissioning.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="award"
+    )
+    call = models.ForeignKey(
+        "commissioning.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    organisation = models.ForeignKey("commissioning.Organisation", on_delete=models.PROTECT, related_name="awards")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    amount = models.DecimalField(**MONEY)
+    amount_applied_for = models.DecimalField(**MONEY, null=True, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(max_length=10, choices=AwardStatus.choices, default=AwardStatus.OFFERED, db_index=True)
+    is_historic = models.BooleanField(default=False, help_text="Imported from before the system.")
+
+    prevention_bp = models.PositiveIntegerField("Preventing and reducing VAWG (basis points)", **BASIS_POINTS)
+    support_bp = models.PositiveIntegerField("Supporting all victims and survivors (basis points)", **BASIS_POINTS)
+    perpetrators_bp = models.PositiveIntegerField("Holding perpetrators to account (basis points)", **BASIS_POINTS)
+    trust_bp = models.PositiveIntegerField("Building trust and confidence (basis points)", **BASIS_POINTS)
+
+    conditions = models.TextField(blank=True)
+    payment_basis = models.CharField(max_length=8, choices=PaymentBasis.choices, default=PaymentBasis.ARREARS)
+    advance_reason = models.TextField(blank=True)
+
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_name = models.CharField("name typed on acceptance", max_length=200, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    declined_reason = models.TextField(blank=True)
+
+    final_spend = models.DecimalField(**MONEY, null=True, blank=True)
+    clawback_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closure_notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AwardManager()
+
+    class Meta:
+        ordering = ["-start_date", "reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="award_amount_non_negative"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="award_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(prevention_bp__gte=0, support_bp__gte=0, perpetrators_bp__gte=0, trust_bp__gte=0),
+                name="award_allocation_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(prevention_bp=FULL_ALLOCATION_BP - F("support_bp") - F("perpetrators_bp") - F("trust_bp")),
+                name="award_allocation_sums_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(clawback_amount__isnull=True) | Q(clawback_amount__gte=0), name="award_clawback_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(final_spend__isnull=True) | Q(final_spend__gte=0), name="award_final_spend_non_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"]), models.Index(fields=["call", "status"])]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def natural_key(self):
+        return (self.reference,)
+
+    @property
+    def allocation(self):
+        """{theme slug: percentage as a Decimal with 2 places}."""
+        return {slug: Decimal(getattr(self, field)) / 100 for slug, field in ALLOCATION_FIELDS.items()}
+
+
+class IndicatorTarget(models.Model):
+    """The target for one indicator in one financial-year quarter of an award."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey("commissioning.Indicator", on_delete=models.PROTECT, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    target = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        ordering = ["indicator__display_order", "financial_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "indicator", "financial_year", "quarter"], name="target_unique_quarter"
+            ),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="target_quarter_1_to_4"),
+            models.CheckConstraint(condition=Q(target__gte=0), name="target_non_negative"),
+        ]
+
+
+class Variation(models.Model):
+    """A recorded change to an award, with before and after values and who approved it."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="variations")
+    reason = models.TextField()
+    changes = models.JSONField(help_text="{field: [before, after]}")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]

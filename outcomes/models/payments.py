@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from commissioning.models.calls import MONEY
+
+
+class PaymentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held: return overdue"
+    APPROVED = "approved", "Approved for payment"
+    PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def paid(self):
+        return self.filter(status=PaymentStatus.PAID)
+
+    def outstanding(self):
+        return self.filter(status__in=[PaymentStatus.SCHEDULED, PaymentStatus.HELD, PaymentStatus.APPROVED])
+
+
+class Payment(models.Model):
+    """One instalment of an award. In arrears, it is released by approving the linked quarterly return."""
+
+    award = models.ForeignKey("outcomes.Award", on_delete=models.PROTECT, related_name="payments")
+    sequence = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(
+        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.SCHEDULED, db_index=True
+    )
+    quarterly_return = models.OneToOneField(
+        "outcomes.QuarterlyReturn", null=True, blank=True, on_delete=models.SET_NULL, related_name="payment"
+    )
+    is_advance = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_on = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=60, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    held_reason = models.CharField(max_length=300, blank=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["award", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "sequence"], name="payment_unique_sequence"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_non_negative"),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False), name="payment_paid_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["paid_on"])]
+
+    def __str__(self):
+        return f"{self.award.reference} payment {self.sequence}: £{self.amount}"
