@@ -1,0 +1,88 @@
+"""Spreadsheet safety, shared by every import and export in the project.
+
+Exports: ``safe_cell`` neutralises values a spreadsheet would run as a formula (CSV/formula injection).
+Imports: ``open_workbook_safely`` refuses oversize files, zip bombs, macro-enabled workbooks and external
+links before openpyxl parses anything; ``check_input_cell`` refuses formulas where a figure is expected.
+"""
+
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+
+
+def safe_cell(value):
+    """Return ``value`` safe to put in an exported cell: text starting with a formula trigger gets a
+    leading apostrophe so spreadsheet programs show it as text. Numbers, dates and None pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_row(values):
+    return [safe_cell(value) for value in values]
+
+
+def inspect_xlsx_bytes(data: bytes, *, max_bytes: int):
+    """Raise ValidationError (listing every problem) unless ``data`` is a plain, reasonably sized XLSX."""
+    size = len(data)
+    if size == 0:
+        raise ValidationError("The file is empty.", code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            f"The file must be smaller than {max_bytes // (1024 * 1024)} MB. It is {size / (1024 * 1024):.1f} MB.",
+            code="too_large",
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValidationError("The file is not an Excel workbook (.xlsx).", code="not_xlsx")
+    problems = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        uncompressed = sum(info.file_size for info in infos)
+        if uncompressed > MAX_UNCOMPRESSED_BYTES or uncompressed > MAX_COMPRESSION_RATIO * max(size, 1):
+            raise ValidationError(
+                "The file expands to a suspicious size when opened, so it was refused. Save it again from Excel "
+                "and upload the new copy.",
+                code="zip_bomb",
+            )
+        if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+            raise ValidationError("The file is not an Excel workbook (.xlsx).", code="not_xlsx")
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            problems.append("The workbook contains macros. Save it as an Excel Workbook (.xlsx) without macros.")
+        content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        if "macroEnabled" in content_types:
+            if not problems:
+                problems.append("The workbook is macro-enabled (.xlsm). Save it as an Excel Workbook (.xlsx).")
+        if any(name.startswith("xl/externalLinks/") for name in names):
+            problems.append("The workbook links to other files. Remove the external links and upload it again.")
+    if problems:
+        raise ValidationError(problems, code="unsafe_workbook")
+
+
+def open_workbook_safely(uploaded, *, max_bytes: int, read_only=False):
+    """Check then load an uploaded XLSX (a file-like object or bytes). Formulas are kept as text
+    (``data_only=False``) so that callers can refuse them in input cells."""
+    import openpyxl
+
+    data = uploaded if isinstance(uploaded, bytes) else uploaded.read()
+    inspect_xlsx_bytes(data, max_bytes=max_bytes)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=read_only, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise ValidationError(
+            "The workbook could not be read. Save it again as an Excel Workbook (.xlsx) and upload it.",
+            code="unreadable",
+        ) from exc
+
+
+def is_formula(value) -> bool:
+    """True for a formula as openpyxl reads it with data_only=False (text starting "=", or an array or
+    data-table formula object)."""
+    if isinstance(value, str):
+        return value.startswith("=")
+    return type(value).__name__ in {"ArrayFormula", "DataTableFormula"}
