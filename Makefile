@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test migrate seed clean
+.PHONY: venv run test e2e chromium migrate seed clean
 
 venv: $(STAMP)
 
@@ -26,7 +26,16 @@ run: seed
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
 test: venv
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+# Browser tests need Debian's Chromium; install it when missing, and fail (never skip) if that fails.
+chromium:
+	@test -x /usr/bin/chromium || { echo "Chromium missing: installing it with apt-get."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || true; }
+	@test -x /usr/bin/chromium || { echo "FAIL: /usr/bin/chromium is not installed and could not be installed." >&2; exit 1; }
+
+e2e: venv chromium
+	$(PYTHON) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static test-artifacts
