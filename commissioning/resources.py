@@ -12,7 +12,11 @@ from .spreadsheets import safe_cell
 
 
 def _money(value):
-    return None if value is None else f"{value:.2f}"
+    return None if value in (None, "") else f"{value:.2f}"
+
+
+def _iso(value):
+    return value.isoformat() if value else None
 
 
 class ApplicationExportResource(resources.Resource):
@@ -30,7 +34,7 @@ class ApplicationExportResource(resources.Resource):
             ("reference", "Reference", lambda a: a.reference),
             ("organisation", "Organisation", lambda a: a.organisation.name),
             ("status", "Status", lambda a: a.get_status_display()),
-            ("submitted_at", "Submitted", lambda a: a.submitted_at.isoformat() if a.submitted_at else None),
+            ("submitted_at", "Submitted", lambda a: _iso(a.submitted_at)),
             ("project_title", "Project title", lambda a: a.project_title),
             ("summary", "Summary", lambda a: a.summary),
             ("themes", "Themes", lambda a: "; ".join(t.name for t in a.themes.all())),
@@ -58,8 +62,7 @@ class ApplicationExportResource(resources.Resource):
             ("approved_amount", "Approved amount (£)", lambda a: _money(self._decision(a, "approved_amount"))),
             ("reduction_reason", "Reduction reason", lambda a: self._decision(a, "reduction_reason")),
             ("feedback", "Feedback", lambda a: self._decision(a, "feedback")),
-            ("released_at", "Decision released",
-             lambda a: (self._decision(a, "released_at") or None) and a.decision.released_at.isoformat()),
+            ("released_at", "Decision released", lambda a: _iso(self._decision(a, "released_at"))),
             ("ineligible_reason", "Ineligible reason", lambda a: a.ineligible_reason),
         ]
         self.fields = {
