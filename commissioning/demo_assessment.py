@@ -54,7 +54,8 @@ APPLICATIONS = [
     {
         "organisation": "Bexley Women's Aid Network", "state": "approved_reduced",
         "title": "Safe at Home: specialist outreach for survivors in Bexleyheath",
-        "themes": ["support", "trust"], "indicators": [("survivors-supported-women", 120), ("survivors-feeling-safer", 80)],
+        "themes": ["support", "trust"],
+        "indicators": [("survivors-supported-women", 120), ("survivors-feeling-safer", 80)],
         "budget": [("staff", "Two part-time outreach workers", 2026, "38000.00"),
                    ("staff", "Two part-time outreach workers", 2027, "30000.00"),
                    ("delivery", "Interpreting and travel", 2026, "4000.00")],
@@ -73,14 +74,16 @@ APPLICATIONS = [
         "title": "Change Ahead: a behaviour-change group for men in Crayford",
         "themes": ["perpetrators"], "indicators": [("programme-starts", 30), ("programme-completions", 18)],
         "budget": [("staff", "Accredited facilitators", 2026, "40000.00"),
-                   ("staff", "Partner support worker", 2026, "22000.00")],
+                   ("staff", "Partner support worker", 2026, "22000.00"),
+                   ("staff", "Partner support worker", 2027, "10000.00")],
         "scores": GOOD, "moderated": 4,
     },
     {
         "organisation": "Thamesmead Youth Respect Project", "state": "scored",
         "title": "Respect Rooms: healthy-relationships sessions in youth clubs",
         "themes": ["prevention"], "indicators": [("cyp-healthy-relationships", 400), ("prevention-sessions", 60)],
-        "budget": [("staff", "Youth workers", 2026, "30000.00"), ("delivery", "Session materials", 2026, "5000.00"),
+        "budget": [("staff", "Youth workers", 2026, "30000.00"), ("staff", "Youth workers", 2027, "30000.00"),
+                   ("delivery", "Session materials", 2026, "5000.00"),
                    ("volunteers", "Peer mentors' travel", 2026, "1500.00")],
         "scores": SPLIT,
     },
@@ -275,7 +278,8 @@ def seed_assessment():
             services.record_decision(
                 application=created["approved_reduced"], actor=commissioner, outcome="approve",
                 approved_amount=Decimal("60000.00"),
-                reduction_reason="Year-two staffing reduced to fit the call's budget; interpreting costs funded in full.",
+                reduction_reason="Year-two staffing reduced to fit the call's budget; interpreting costs funded "
+                "in full.",
                 feedback="A strong, well-evidenced proposal with a clear safeguarding approach. The panel would like "
                 "quarterly updates on waiting times.",
             )

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from ..models import AssessmentStatus, DecisionOutcome, EligibilityItem, User
+from ..models import DecisionOutcome, EligibilityItem, User
 from ..models.assessment import SCORE_DESCRIPTORS
 from ..roles import Role
 
@@ -154,5 +154,3 @@ class DecisionForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
-
-ACTIVE_STATUSES = [s for s in AssessmentStatus if s != AssessmentStatus.CONFLICTED]

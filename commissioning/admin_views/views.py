@@ -294,7 +294,10 @@ def moderation(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
     criteria, panel = selectors.moderation_panel(call)
     ranking = selectors.ranking(call, panel)
-    funding_line_after = next((row.rank for row in reversed(ranking) if row.within_budget), 0)
+    # The line sits after the last application the budget covers; None when every ranked one fits.
+    funding_line_after = None
+    if any(not row.within_budget for row in ranking):
+        funding_line_after = next((row.rank for row in reversed(ranking) if row.within_budget), 0)
     return TemplateResponse(
         request,
         "commissioning/admin/moderation.html",

@@ -340,7 +340,9 @@ def reopen_assessment(*, assessment, actor, reason):
         record(actor=actor, action="assessment.reopened", obj=application, from_state=AssessmentStatus.SUBMITTED,
                to_state=AssessmentStatus.NO_CONFLICT, comment=reason, data={"assessment": locked.pk})
         if application.status == S.SCORED:
-            change_application_status(application, S.UNDER_ASSESSMENT, actor=actor, comment=f"Scores reopened: {reason}")
+            change_application_status(
+                application, S.UNDER_ASSESSMENT, actor=actor, comment=f"Scores reopened: {reason}"
+            )
     assessment.refresh_from_db()
     return assessment
 

@@ -11,7 +11,9 @@ from tests import factories
 _refs = itertools.count(1)
 
 
-def submitted_application(call, organisation=None, *, amounts=("10000.00", "5000.00"), answer="Because we know Bexley."):
+def submitted_application(
+    call, organisation=None, *, amounts=("10000.00", "5000.00"), answer="Because we know Bexley."
+):
     """A submitted application with budget lines and an answer, made directly (the portal builds real ones)."""
     application = factories.ApplicationFactory(
         call=call,

@@ -199,7 +199,9 @@ def test_assign_screen_and_bulk_assign(client, commissioner, open_call):
     response = client.post(url("assign", application.pk), {"assessors": [people[0].pk]})
     assert response.status_code == 400 and "at least 2" in response.content.decode()
     assert client.post(url("assign", application.pk), {"assessors": [p.pk for p in people[:2]]}).status_code == 302
-    response = client.post(url("bulk_assign", open_call.pk), {"assessors": [p.pk for p in people], "per_application": 2})
+    response = client.post(
+        url("bulk_assign", open_call.pk), {"assessors": [p.pk for p in people], "per_application": 2}
+    )
     assert response.status_code == 302
     other.refresh_from_db()
     assert other.status == S.UNDER_ASSESSMENT and other.assessments.count() == 2
@@ -237,7 +239,9 @@ def test_score_form_draft_bad_score_and_submit(client, assigned):
     first, second = application.call.criteria.all()
     body = client.get(url("score", application.pk)).content.decode()
     assert "Excellent: exceeds the requirement" in body
-    response = client.post(url("score", application.pk), {f"score_{first.pk}": "4", f"text_{first.pk}": "Strong", "draft": "1"})
+    response = client.post(
+        url("score", application.pk), {f"score_{first.pk}": "4", f"text_{first.pk}": "Strong", "draft": "1"}
+    )
     assert response.status_code == 302
     response = client.post(url("score", application.pk), {
         f"score_{first.pk}": "7", f"text_{first.pk}": "x", f"score_{second.pk}": "3", f"text_{second.pk}": "y",
@@ -379,3 +383,19 @@ def test_export_refused_to_assessor_and_unknown_format(client, assessor, commiss
     assert client.get(url("export", open_call.pk, "csv")).status_code == 403
     client.force_login(commissioner)
     assert client.get(url("export", open_call.pk, "pdf")).status_code == 404
+
+
+def test_no_funding_line_when_everything_fits(client, commissioner, open_call):
+    scored_application(open_call, commissioner)  # 15,000 of a 100,000 budget
+    client.force_login(commissioner)
+    response = client.get(url("moderation", open_call.pk))
+    assert response.context["funding_line_after"] is None
+    assert "Every ranked application fits within the budget" in response.content.decode()
+
+
+def test_funding_line_before_the_first_when_it_alone_exceeds(client, commissioner, closed_call):
+    scored_application(closed_call, commissioner, amounts=("30000.00", "20000.00"))
+    client.force_login(commissioner)
+    response = client.get(url("moderation", closed_call.pk))
+    assert response.context["funding_line_after"] == 0
+    assert "runs out here" in response.content.decode()

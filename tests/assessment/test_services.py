@@ -304,7 +304,9 @@ def moderated(open_call, commissioner):
     return moderate_all(application, commissioner)
 
 
-@pytest.mark.parametrize(("outcome", "status"), [("approve", S.APPROVED), ("reject", S.REJECTED), ("reserve", S.RESERVE)])
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("approve", S.APPROVED), ("reject", S.REJECTED), ("reserve", S.RESERVE)]
+)
 def test_each_decision_moves_status_and_is_audited_unreleased(moderated, commissioner, outcome, status):
     services.record_decision(application=moderated, actor=commissioner, outcome=outcome, feedback="Thank you.")
     moderated.refresh_from_db()
