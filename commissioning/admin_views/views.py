@@ -22,6 +22,7 @@ from ..models import (
     AuditEntry,
     Call,
     EligibilityItem,
+    Partner,
 )
 from ..permissions import can, require
 from ..roles import Action
@@ -128,6 +129,7 @@ def application_detail(request, pk):
         "show_scores": show_scores,
         "is_commissioner": is_commissioner,
         "questions": [(q, answers.get(q.pk)) for q in application.call.questions.all()],
+        "partners": [dict(Partner.choices).get(code, code) for code in application.partners or []],
         "eligibility": [(item, checks.get(item.value)) for item in EligibilityItem],
         "needs_reassignment": services.needs_reassignment(application)
         and application.status != ApplicationStatus.SUBMITTED,

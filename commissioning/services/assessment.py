@@ -8,7 +8,7 @@ fit to show the user; a missing permission raises ``PermissionDenied``.
 """
 
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -416,7 +416,10 @@ def record_decision(*, application, actor, outcome, feedback, approved_amount=No
         requested = locked.total_requested
         amount = None
         if outcome == DecisionOutcome.APPROVE:
-            amount = requested if approved_amount in (None, "") else Decimal(approved_amount).quantize(CENT)
+            try:
+                amount = requested if approved_amount in (None, "") else Decimal(str(approved_amount)).quantize(CENT)
+            except InvalidOperation:
+                raise ValidationError({"approved_amount": "Enter the approved amount as a number of pounds."}) from None
             if amount <= 0:
                 errors["approved_amount"] = "The approved amount must be more than £0."
             elif amount > requested:

@@ -21,6 +21,7 @@ def submitted_application(
         status=ApplicationStatus.SUBMITTED,
         reference=f"{call.reference}-{next(_refs):03d}",
         need_and_evidence="High demand for outreach.",
+        partners=["bvsc"],
     )
     application.themes.set(call.themes.all()[:1])
     for amount in amounts:

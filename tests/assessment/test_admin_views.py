@@ -132,6 +132,7 @@ def test_detail_shows_answers_budget_history_and_attachment_link(client, commiss
     client.force_login(commissioner)
     body = client.get(url("application", application.pk)).content.decode()
     assert "Because we know Bexley." in body
+    assert "Bexley Voluntary Service Council" in body
     assert "£15,000.00" in body
     assert url("attachment", attachment.pk) in body
     assert "application.under_assessment" in body  # history from the audit trail

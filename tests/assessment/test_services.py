@@ -330,7 +330,7 @@ def test_reduced_approval_needs_a_reason(moderated, commissioner):
     assert decision.reduction_reason == "Overheads above the call's guidance."
 
 
-@pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5"), Decimal("15000.01")])
+@pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5"), Decimal("15000.01"), "lots"])
 def test_approved_amount_must_be_above_zero_and_within_request(moderated, commissioner, amount):
     with pytest.raises(ValidationError) as exc:
         services.record_decision(application=moderated, actor=commissioner, outcome="approve", feedback="Good",
