@@ -1,7 +1,11 @@
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from .models import Theme
+from .permissions import can
+from .roles import Action
 from .viewsets import CommissioningViewSetGroup, EditOnlyPermissionPolicy
 
 # Themes are created by migration and must always exist: editable, never added or deleted here.
@@ -11,3 +15,24 @@ register_permission_policy(Theme, EditOnlyPermissionPolicy(Theme))
 @hooks.register("register_admin_viewset")
 def register_commissioning_viewsets():
     return CommissioningViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_assessment_urls():
+    from django.urls import include, path
+
+    from . import admin_views
+
+    return [path("assessment/", include((admin_views.urlpatterns, admin_views.app_name)))]
+
+
+class AssessmentMenuItem(MenuItem):
+    """Shown to staff who read applications: commissioners, administrators and assessors."""
+
+    def is_shown(self, request):
+        return can(request.user, Action.VIEW_ALL_APPLICATIONS) or can(request.user, Action.SCORE_APPLICATION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_assessment_menu_item():
+    return AssessmentMenuItem("Applications", reverse("assessment_admin:index"), icon_name="form", order=110)
