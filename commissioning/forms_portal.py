@@ -105,6 +105,16 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}),
                              error_messages={"required": "Enter your email address."})
 
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        # Through the task queue like every other email, so a slow mail server never slows the page.
+        from django.template.loader import render_to_string
+
+        from .notifications import send_templated_email
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        send_templated_email(to=to_email, subject=subject, template=email_template_name, context=context)
+
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     pass

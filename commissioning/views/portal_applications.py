@@ -284,7 +284,8 @@ def _budget_section(request, application):
         else:
             form = BudgetLineForm(call=call)
         if not form.errors:
-            response = _finish(request, application, Section.BUDGET, form, action, _section_url(application, Section.BUDGET))
+            # The add-line form is empty or saved here, so section problems are shown as a message.
+            response = _finish(request, application, Section.BUDGET, None, action, _section_url(application, Section.BUDGET))
             if response:
                 return response
     lines = list(application.budget_lines.all())
@@ -311,7 +312,7 @@ def _attachments_section(request, application):
         else:
             form = AttachmentForm()
         if not form.errors:
-            response = _finish(request, application, Section.ATTACHMENTS, form, action,
+            response = _finish(request, application, Section.ATTACHMENTS, None, action,
                                _section_url(application, Section.ATTACHMENTS))
             if response:
                 return response

@@ -38,6 +38,19 @@ def docx_bytes():
     })
 
 
+def make_call(**kwargs):
+    """CallFactory sets the call's themes on a ParentalManyToManyField without saving, so they never
+    reach the database; saving the ClusterableModel commits them."""
+    call = factories.CallFactory(**kwargs)
+    call.save()
+    return call
+
+
+@pytest.fixture
+def open_call(db):
+    return make_call()
+
+
 @pytest.fixture
 def provider(organisation):
     user = factories.provider_user(organisation)
