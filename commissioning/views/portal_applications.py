@@ -494,6 +494,9 @@ def submitted(request, pk):
 @_redirects
 def withdraw(request, pk):
     application = _application(request, pk)
+    if application.status in DECIDED or application.is_editable:
+        messages.error(request, f"This application is {application.get_status_display().lower()}, so it cannot be withdrawn.")
+        return redirect(_tasks_url(application))
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
