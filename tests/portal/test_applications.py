@@ -394,3 +394,9 @@ def test_declarations_required_on_continue(client, provider, complete_draft):
 def test_unknown_section_404(client, provider, draft):
     client.force_login(provider)
     assert client.get(section_url(draft, "nonsense")).status_code == 404
+
+
+def test_multiple_choice_fields_render_as_govuk_checkboxes(client, provider, draft):
+    client.force_login(provider)
+    content = client.get(section_url(draft, "themes")).content.decode()
+    assert 'class="govuk-checkboxes__input"' in content and "govuk-radios" not in content
