@@ -400,3 +400,24 @@ def test_multiple_choice_fields_render_as_govuk_checkboxes(client, provider, dra
     client.force_login(provider)
     content = client.get(section_url(draft, "themes")).content.decode()
     assert 'class="govuk-checkboxes__input"' in content and "govuk-radios" not in content
+
+
+def test_organisation_section_shows_details_and_edit_link_for_org_admin(client, provider, draft, organisation):
+    client.force_login(provider)
+    content = client.get(section_url(draft, "organisation")).content.decode()
+    assert organisation.name in content
+    assert reverse("portal:organisation_edit", args=[organisation.pk]) in content
+    response = client.post(section_url(draft, "organisation"), {"action": "later"})
+    assert response.url == reverse("portal:application", args=[draft.pk])
+
+
+def test_declarations_save_later_keeps_ticked_boxes(client, provider, complete_draft):
+    complete_draft.declares_information_true = complete_draft.declares_policies_in_place = False
+    complete_draft.declares_data_protection = False
+    complete_draft.save()
+    client.force_login(provider)
+    response = client.post(section_url(complete_draft, "declarations"),
+                           {"declares_policies_in_place": "on", "action": "later"})
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.declares_policies_in_place and not complete_draft.declares_information_true
