@@ -52,8 +52,9 @@ _WIDGET_CLASSES = [
     (forms.ClearableFileInput, "govuk-file-upload", "govuk-file-upload--error"),
     (forms.FileInput, "govuk-file-upload", "govuk-file-upload--error"),
     (forms.CheckboxInput, "govuk-checkboxes__input", ""),
-    (forms.RadioSelect, "govuk-radios__input", ""),
+    # CheckboxSelectMultiple subclasses RadioSelect in Django, so it must be matched first.
     (forms.CheckboxSelectMultiple, "govuk-checkboxes__input", ""),
+    (forms.RadioSelect, "govuk-radios__input", ""),
     (forms.widgets.Input, "govuk-input", "govuk-input--error"),
 ]
 
@@ -117,12 +118,13 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                widget.template_name = "govuk/widgets/radios.html"
-                widget.option_template_name = "govuk/widgets/radio_option.html"
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
+            # CheckboxSelectMultiple subclasses RadioSelect in Django, so it is tested first.
+            if isinstance(widget, forms.CheckboxSelectMultiple):
                 widget.template_name = "govuk/widgets/checkboxes.html"
                 widget.option_template_name = "govuk/widgets/checkbox_option.html"
+            elif isinstance(widget, forms.RadioSelect):
+                widget.template_name = "govuk/widgets/radios.html"
+                widget.option_template_name = "govuk/widgets/radio_option.html"
 
     def error_summary(self, prefix_anchor=True):
         """[(anchor, message)] for the GOV.UK error summary, in field order."""

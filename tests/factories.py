@@ -102,6 +102,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         if create:
             self.themes.set(extracted if extracted is not None else Theme.objects.all())
+            self.save()  # a ParentalManyToManyField is only written to the database on save
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):

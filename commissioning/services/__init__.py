@@ -1,0 +1,1 @@
+"""Services: every write the portal makes (keyword-only, ``actor=``, atomic, audited)."""

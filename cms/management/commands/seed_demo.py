@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from commissioning import demo as commissioning_demo, demo_assessment
+from commissioning import demo as commissioning_demo
+from commissioning import demo_applications, demo_assessment
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             commissioning_demo.seed_people_and_organisations()
             commissioning_demo.seed_calls()
             demo_assessment.seed_assessment()
+            demo_applications.seed_portal_applications()
         password = commissioning_demo.demo_password()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(

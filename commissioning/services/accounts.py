@@ -1,0 +1,167 @@
+"""Accounts and organisation membership: sign-up, email confirmation, creating and joining
+organisations, and an organisation admin's decisions on join requests."""
+
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ..audit import record
+from ..models import Membership, MembershipRole, MembershipStatus, User
+from ..notifications import send_templated_email
+from ..permissions import require
+from ..roles import Action, Role
+
+CONFIRMATION_SALT = "bcsp.portal.confirm-email"
+CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
+
+
+def confirmation_token(user):
+    # The email is signed too, so a link stops working if the address changes.
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT, compress=True)
+
+
+def send_confirmation_email(*, user):
+    link = reverse("portal:confirm_email", kwargs={"token": confirmation_token(user)})
+    send_templated_email(
+        to=user.email,
+        subject="Confirm your email address",
+        template="emails/confirm_email.txt",
+        context={"user": user, "link": link, "days": CONFIRMATION_MAX_AGE // 86400},
+    )
+
+
+def sign_up(*, email, password, first_name, last_name):
+    """Create an account (email not yet confirmed) and email a confirmation link.
+    The password must already have passed Django's validators (the form does that)."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError({"email": "An account with this email address already exists. Sign in instead."})
+        user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+        record(actor=user, action="account.signed_up", obj=user)
+        send_confirmation_email(user=user)
+    return user
+
+
+def confirm_email(*, token):
+    """Mark the account's email as confirmed. Raises ValidationError for a bad or expired link."""
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError("This link has expired. Sign in and ask for a new one.", code="expired")
+    except signing.BadSignature:
+        raise ValidationError("This link is not valid. Check you copied the whole link from the email.", code="bad")
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=data.get("user"), email=data.get("email")).first()
+        if user is None:
+            raise ValidationError("This link is not valid. Check you copied the whole link from the email.", code="bad")
+        if user.email_confirmed_at is None:
+            user.email_confirmed_at = timezone.now()
+            user.save(update_fields=["email_confirmed_at"])
+            record(actor=user, action="account.email_confirmed", obj=user)
+    return user
+
+
+def _require_confirmed(user):
+    if not getattr(user, "email_confirmed_at", None):
+        raise PermissionDenied("Confirm your email address first: use the link we emailed you.")
+
+
+def _grant_provider_role(user):
+    user.groups.add(Group.objects.get(name=Role.PROVIDER))
+    for cache in ("_bcsp_roles", "_bcsp_org_ids", "_bcsp_org_admin_ids"):
+        if hasattr(user, cache):
+            delattr(user, cache)
+
+
+def create_organisation(*, actor, organisation):
+    """Save a new organisation (already validated with full_clean) and make ``actor`` its approved
+    organisation admin with the Provider role."""
+    _require_confirmed(actor)
+    with transaction.atomic():
+        organisation.full_clean()
+        organisation.save()
+        Membership.objects.create(
+            user=actor,
+            organisation=organisation,
+            role=MembershipRole.ORG_ADMIN,
+            status=MembershipStatus.APPROVED,
+            decided_at=timezone.now(),
+        )
+        _grant_provider_role(actor)
+        record(actor=actor, action="organisation.created", obj=organisation)
+    return organisation
+
+
+def update_organisation(*, actor, organisation):
+    """Save an organisation admin's changes to their organisation (validated by full_clean)."""
+    require(actor, Action.MANAGE_ORGANISATION_MEMBERS, organisation)
+    with transaction.atomic():
+        organisation.full_clean()
+        organisation.save()
+        record(actor=actor, action="organisation.updated", obj=organisation)
+    return organisation
+
+
+def request_to_join(*, actor, organisation):
+    """Ask to join an organisation: a pending membership its admins approve or reject."""
+    _require_confirmed(actor)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(user=actor, organisation=organisation).first()
+        if membership is not None and membership.status != MembershipStatus.REJECTED:
+            raise ValidationError(
+                "You are already a member of this organisation."
+                if membership.status == MembershipStatus.APPROVED
+                else "You have already asked to join this organisation. Its admin has not decided yet.",
+                code="duplicate",
+            )
+        try:
+            if membership is None:
+                membership = Membership.objects.create(user=actor, organisation=organisation)
+            else:
+                membership.status = MembershipStatus.PENDING
+                membership.decided_at = None
+                membership.decided_by = None
+                membership.save(update_fields=["status", "decided_at", "decided_by"])
+        except IntegrityError:
+            raise ValidationError("You have already asked to join this organisation.", code="duplicate")
+        record(actor=actor, action="membership.requested", obj=membership, organisation=organisation,
+               to_state=MembershipStatus.PENDING)
+        admins = organisation.memberships.approved().filter(role=MembershipRole.ORG_ADMIN).select_related("user")
+        send_templated_email(
+            to=[m.user.email for m in admins],
+            subject=f"{actor} has asked to join {organisation}",
+            template="emails/membership_requested.txt",
+            context={"requester": actor, "organisation": organisation, "link": reverse("portal:organisation")},
+        )
+    return membership
+
+
+def decide_membership(*, actor, membership, approve, comment=""):
+    """An organisation admin approves or rejects a pending join request."""
+    require(actor, Action.MANAGE_ORGANISATION_MEMBERS, membership.organisation)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+        if locked.status != MembershipStatus.PENDING:
+            raise ValidationError(
+                f"This request has already been {locked.get_status_display().lower()}.", code="decided"
+            )
+        to_state = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+        locked.status = to_state
+        locked.decided_at = timezone.now()
+        locked.decided_by = actor
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        if approve:
+            _grant_provider_role(locked.user)
+        record(actor=actor, action=f"membership.{to_state}", obj=locked, organisation=locked.organisation,
+               from_state=MembershipStatus.PENDING, to_state=to_state, comment=comment)
+        send_templated_email(
+            to=locked.user.email,
+            subject=f"Your request to join {locked.organisation}",
+            template="emails/membership_decided.txt",
+            context={"membership": locked, "approved": approve, "link": reverse("portal:dashboard")},
+        )
+    return locked
