@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test migrate seed clean
+.PHONY: venv frontend run test migrate seed clean
 
 venv: $(STAMP)
 
@@ -16,17 +16,27 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
+# GOV.UK Frontend, compiled with the partnership's settings into cms/static_build/ (not committed).
+FRONTEND_STAMP := cms/static_build/build/app.css
+
+frontend: $(FRONTEND_STAMP)
+
+$(FRONTEND_STAMP): package.json package-lock.json cms/frontend/build.mjs cms/frontend/app.scss cms/frontend/app.js cms/frontend/js-enabled.js
+	@command -v npm >/dev/null || { echo "npm (Node.js 18 or newer) is required to build the front end: install nodejs and npm." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	npm run --silent build
+
 migrate: venv
 	$(PYTHON) manage.py migrate --noinput
 
 seed: migrate
 	$(PYTHON) manage.py seed_demo
 
-run: seed
+run: frontend seed
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
-test: venv
+test: venv frontend
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 static test-artifacts
+	rm -rf $(VENV) db.sqlite3 static test-artifacts node_modules cms/static_build
