@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cms import demo as cms_demo
 from commissioning import demo as commissioning_demo
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             commissioning_demo.seed_people_and_organisations()
             commissioning_demo.seed_calls()
+            cms_demo.seed_website()
         password = commissioning_demo.demo_password()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
