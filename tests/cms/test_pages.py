@@ -135,3 +135,27 @@ def test_commissioner_can_open_the_admin_form_to_add_a_call_page(client, website
     response = client.get(f"/admin/pages/add/cms/callpage/{index.pk}/")
     assert response.status_code == 200
     assert 'name="call"' in response.content.decode()
+
+
+def test_commissioner_publishes_a_call_page_from_the_admin(client, website, commissioner):
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    from ..factories import CallFactory
+
+    call = CallFactory(title="Community champions")
+    index = CallIndexPage.objects.get()
+    client.force_login(commissioner)
+    data = nested_form_data({
+        "title": "Community champions",
+        "slug": "community-champions",
+        "call": call.pk,
+        "body": streamfield([("paragraph", rich_text("<p>Train local champions.</p>"))]),
+        "how_to_apply": rich_text(""),
+        "action-publish": "action-publish",
+    })
+    response = client.post(f"/admin/pages/add/cms/callpage/{index.pk}/", data)
+    assert response.status_code == 302
+    page = CallPage.objects.get(slug="community-champions")
+    assert page.live and page.call == call
+    html = client.get("/calls/").content.decode()
+    assert 'href="/calls/community-champions/"' in html
