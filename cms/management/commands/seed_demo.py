@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cms import demo as cms_demo
 from commissioning import demo as commissioning_demo
 from commissioning import demo_applications, demo_assessment
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             commissioning_demo.seed_calls()
             demo_assessment.seed_assessment()
             demo_applications.seed_portal_applications()
+            cms_demo.seed_website()
         password = commissioning_demo.demo_password()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
