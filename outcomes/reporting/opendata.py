@@ -200,6 +200,12 @@ def _validator():
 
 def validation_errors(data) -> list[str]:
     """Every way ``data`` (a package dict) breaks the 360Giving package schema; empty when valid. Offline."""
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(package)'}: {e.message}" for e in _validator().iter_errors(data)]
+    messages = []
+    for error in _validator().iter_errors(data):
+        where = "/".join(map(str, error.absolute_path)) or "(package)"
+        # oneOf failures say only "not valid under any of the given schemas": name the reasons too.
+        reasons = sorted({sub.message for sub in error.context}) if error.context else []
+        messages.append(f"{where}: {error.message}" + (f" ({'; '.join(reasons)})" if reasons else ""))
+    return messages
 
 

@@ -16,7 +16,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Award
 
-    reference = factory.Sequence(lambda n: f"BCSP-2026-01-{n:03d}")
+    reference = factory.Sequence(lambda n: f"RPT-2026-{n:04d}")
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Project {n}")
     description = "Support for survivors in Bexley."
