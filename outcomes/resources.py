@@ -14,6 +14,20 @@ from outcomes.models import Award, AwardStatus, Payment, PaymentStatus
 HISTORIC_STATUSES = {AwardStatus.ACTIVE, AwardStatus.CLOSED}
 
 
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a natural field, with a message that says what was not found."""
+
+    def __init__(self, model, field, label):
+        super().__init__(model, field=field)
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"There is no {self.label} \"{value}\". Check the spelling or import it first.") from None
+
+
 class StrictResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -43,9 +57,9 @@ class OrganisationResource(StrictResource):
 class AwardResource(StrictResource):
     organisation = fields.Field(
         attribute="organisation", column_name="organisation",
-        widget=widgets.ForeignKeyWidget(Organisation, field="name"),
+        widget=LookupWidget(Organisation, "name", "organisation named"),
     )
-    call = fields.Field(attribute="call", column_name="call", widget=widgets.ForeignKeyWidget(Call, field="reference"))
+    call = fields.Field(attribute="call", column_name="call", widget=LookupWidget(Call, "reference", "call with reference"))
 
     class Meta:
         model = Award
@@ -78,7 +92,7 @@ class AwardResource(StrictResource):
 
 
 class PaymentResource(StrictResource):
-    award = fields.Field(attribute="award", column_name="award", widget=widgets.ForeignKeyWidget(Award, field="reference"))
+    award = fields.Field(attribute="award", column_name="award", widget=LookupWidget(Award, "reference", "award with reference"))
 
     class Meta:
         model = Payment
@@ -104,7 +118,7 @@ class PaymentResource(StrictResource):
 
 
 class IndicatorResource(StrictResource):
-    theme = fields.Field(attribute="theme", column_name="theme", widget=widgets.ForeignKeyWidget(Theme, field="slug"))
+    theme = fields.Field(attribute="theme", column_name="theme", widget=LookupWidget(Theme, "slug", "theme"))
 
     class Meta:
         model = Indicator
