@@ -25,7 +25,7 @@ class LookupWidget(widgets.ForeignKeyWidget):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
-            raise ValueError(f"There is no {self.label} \"{value}\". Check the spelling or import it first.") from None
+            raise ValueError(f'There is no {self.label} "{value}". Check the spelling or import it first.') from None
 
 
 class StrictResource(resources.ModelResource):
@@ -44,8 +44,19 @@ class OrganisationResource(StrictResource):
         model = Organisation
         import_id_fields = ["name"]
         fields = [
-            "name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2", "town",
-            "postcode", "website", "is_specialist_vawg", "is_by_and_for", "income_band", "safeguarding_lead_name",
+            "name",
+            "legal_form",
+            "charity_number",
+            "company_number",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "website",
+            "is_specialist_vawg",
+            "is_by_and_for",
+            "income_band",
+            "safeguarding_lead_name",
             "safeguarding_lead_email",
         ]
         export_order = fields
@@ -56,17 +67,33 @@ class OrganisationResource(StrictResource):
 
 class AwardResource(StrictResource):
     organisation = fields.Field(
-        attribute="organisation", column_name="organisation",
+        attribute="organisation",
+        column_name="organisation",
         widget=LookupWidget(Organisation, "name", "organisation named"),
     )
-    call = fields.Field(attribute="call", column_name="call", widget=LookupWidget(Call, "reference", "call with reference"))
+    call = fields.Field(
+        attribute="call", column_name="call", widget=LookupWidget(Call, "reference", "call with reference")
+    )
 
     class Meta:
         model = Award
         import_id_fields = ["reference"]
         fields = [
-            "reference", "organisation", "call", "title", "description", "amount", "amount_applied_for", "start_date",
-            "end_date", "status", "prevention_bp", "support_bp", "perpetrators_bp", "trust_bp", "is_historic",
+            "reference",
+            "organisation",
+            "call",
+            "title",
+            "description",
+            "amount",
+            "amount_applied_for",
+            "start_date",
+            "end_date",
+            "status",
+            "prevention_bp",
+            "support_bp",
+            "perpetrators_bp",
+            "trust_bp",
+            "is_historic",
         ]
         export_order = fields
         clean_model_instances = True
@@ -87,12 +114,16 @@ class AwardResource(StrictResource):
             errors["status"] = ["Historic grants must be active or closed."]
         total = sum((getattr(instance, f) or 0) for f in ("prevention_bp", "support_bp", "perpetrators_bp", "trust_bp"))
         if total != 10000:
-            errors["trust_bp"] = [f"The four theme allocations must add up to 10000 basis points (100%); they add up to {total}."]
+            errors["trust_bp"] = [
+                f"The four theme allocations must add up to 10000 basis points (100%); they add up to {total}."
+            ]
         return errors
 
 
 class PaymentResource(StrictResource):
-    award = fields.Field(attribute="award", column_name="award", widget=LookupWidget(Award, "reference", "award with reference"))
+    award = fields.Field(
+        attribute="award", column_name="award", widget=LookupWidget(Award, "reference", "award with reference")
+    )
 
     class Meta:
         model = Payment
@@ -123,7 +154,18 @@ class IndicatorResource(StrictResource):
     class Meta:
         model = Indicator
         import_id_fields = ["code"]
-        fields = ["code", "name", "theme", "unit", "kind", "description", "counts_people", "is_library", "is_active", "display_order"]
+        fields = [
+            "code",
+            "name",
+            "theme",
+            "unit",
+            "kind",
+            "description",
+            "counts_people",
+            "is_library",
+            "is_active",
+            "display_order",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -133,7 +175,15 @@ class IndicatorResource(StrictResource):
 # kind (URL slug) -> (label, resource class, queryset for export)
 RESOURCES = {
     "organisations": ("Organisations", OrganisationResource, lambda: Organisation.objects.order_by("name")),
-    "awards": ("Awards (historic grants)", AwardResource, lambda: Award.objects.select_related("organisation", "call").order_by("reference")),
-    "payments": ("Payments", PaymentResource, lambda: Payment.objects.select_related("award").order_by("award__reference", "sequence")),
+    "awards": (
+        "Awards (historic grants)",
+        AwardResource,
+        lambda: Award.objects.select_related("organisation", "call").order_by("reference"),
+    ),
+    "payments": (
+        "Payments",
+        PaymentResource,
+        lambda: Payment.objects.select_related("award").order_by("award__reference", "sequence"),
+    ),
     "indicators": ("Indicator definitions", IndicatorResource, lambda: Indicator.objects.select_related("theme")),
 }

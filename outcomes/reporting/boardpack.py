@@ -84,7 +84,8 @@ def _filters_text(filters):
     if filters.call_id:
         parts.append(f"Call: {Call.objects.filter(pk=filters.call_id).values_list('reference', flat=True).first()}")
     if filters.organisation_id:
-        parts.append(f"Provider: {Organisation.objects.filter(pk=filters.organisation_id).values_list('name', flat=True).first()}")
+        name = Organisation.objects.filter(pk=filters.organisation_id).values_list("name", flat=True).first()
+        parts.append(f"Provider: {name}")
     if filters.theme:
         parts.append(f"Theme: {Theme.objects.get(slug=filters.theme).name}")
     return "; ".join(parts)
@@ -102,8 +103,14 @@ def build_board_pack(filters: selectors.Filters, today=None) -> bytes:
     summary.sheet.append([safe_cell(f"BCSP VAWG strategy: board pack, {filters.year_label}")])
     summary.sheet["A1"].font = Font(bold=True, size=14)
     summary.sheet.append([safe_cell(_filters_text(filters))])
-    summary.sheet.append([safe_cell(f"Produced {today.isoformat()} from the grants system. Counts of people from 1 to "
-                                    f"{settings.SMALL_NUMBER_THRESHOLD} are shown as <{settings.SMALL_NUMBER_THRESHOLD + 1}.")])
+    summary.sheet.append(
+        [
+            safe_cell(
+                f"Produced {today.isoformat()} from the grants system. Counts of people from 1 to "
+                f"{settings.SMALL_NUMBER_THRESHOLD} are shown as <{settings.SMALL_NUMBER_THRESHOLD + 1}."
+            )
+        ]
+    )
     summary.sheet.append([])
     summary.header(["Measure", "Value"])
     summary.sheet.freeze_panes = "A6"
@@ -122,14 +129,29 @@ def build_board_pack(filters: selectors.Filters, today=None) -> bytes:
     summary.finish()
 
     # Spend by theme, with a native chart
-    spend = SheetWriter(workbook, "Spend by theme", ["Theme", "Committed", "Share of committed", "Paid", "Share of paid"],
-                        widths={"A": 40, "B": 18, "C": 14, "D": 18, "E": 14})
+    spend = SheetWriter(
+        workbook,
+        "Spend by theme",
+        ["Theme", "Committed", "Share of committed", "Paid", "Share of paid"],
+        widths={"A": 40, "B": 18, "C": 14, "D": 18, "E": 14},
+    )
     fmts = {1: MONEY_FORMAT, 2: PERCENT_FORMAT, 3: MONEY_FORMAT, 4: PERCENT_FORMAT}
     for row in data["theme_spend"]:
-        spend.row([row.theme.name, row.committed, _fraction(row.committed_share), row.paid, _fraction(row.paid_share)], fmts)
+        spend.row(
+            [row.theme.name, row.committed, _fraction(row.committed_share), row.paid, _fraction(row.paid_share)], fmts
+        )
     n = len(data["theme_spend"])
-    spend.row(["Total", data["committed_total"], Decimal(1) if data["committed_total"] else None, data["paid_total"],
-               Decimal(1) if data["paid_total"] else None], fmts, bold=True)
+    spend.row(
+        [
+            "Total",
+            data["committed_total"],
+            Decimal(1) if data["committed_total"] else None,
+            data["paid_total"],
+            Decimal(1) if data["paid_total"] else None,
+        ],
+        fmts,
+        bold=True,
+    )
     chart = BarChart()
     chart.type = "bar"
     chart.title = f"Committed and paid by theme, {filters.year_label}"
@@ -144,16 +166,23 @@ def build_board_pack(filters: selectors.Filters, today=None) -> bytes:
 
     # Paid by quarter
     themes = data["themes"]
-    quarters = SheetWriter(workbook, "Paid by quarter", ["Quarter"] + [t.short_name for t in themes] + ["Total"],
-                           widths={"A": 16, **{chr(66 + i): 16 for i in range(len(themes) + 1)}})
+    quarters = SheetWriter(
+        workbook,
+        "Paid by quarter",
+        ["Quarter"] + [t.short_name for t in themes] + ["Total"],
+        widths={"A": 16, **{chr(66 + i): 16 for i in range(len(themes) + 1)}},
+    )
     money_cols = {i: MONEY_FORMAT for i in range(1, len(themes) + 2)}
     for quarter, parts in data["paid_by_quarter"]:
-        quarters.row([quarter.label] + [parts[t.slug] for t in themes] + [sum(parts.values(), Decimal("0.00"))], money_cols)
+        quarters.row(
+            [quarter.label] + [parts[t.slug] for t in themes] + [sum(parts.values(), Decimal("0.00"))], money_cols
+        )
     quarters.finish()
 
     # Outcomes against targets
     outcomes = SheetWriter(
-        workbook, "Outcomes",
+        workbook,
+        "Outcomes",
         ["Theme", "Indicator", "Unit", "Project", "Provider", "Period", "Target", "Actual", "Achieved", "RAG"],
         widths={"A": 30, "B": 46, "C": 12, "D": 20, "E": 30, "F": 14, "G": 12, "H": 12, "I": 11, "J": 11},
     )
@@ -171,21 +200,45 @@ def build_board_pack(filters: selectors.Filters, today=None) -> bytes:
                 total_shown = row.actual
             for p, actual in zip(projects, shown):
                 outcomes.row(
-                    [group.name, indicator.name, unit, p.reference, p.organisation, p.period, p.target, actual,
-                     _fraction(p.percent), RAG_LABELS[p.rag]],
-                    {8: PERCENT_FORMAT}, fill={9: RAG_FILLS[p.rag]} if p.rag else None,
+                    [
+                        group.name,
+                        indicator.name,
+                        unit,
+                        p.reference,
+                        p.organisation,
+                        p.period,
+                        p.target,
+                        actual,
+                        _fraction(p.percent),
+                        RAG_LABELS[p.rag],
+                    ],
+                    {8: PERCENT_FORMAT},
+                    fill={9: RAG_FILLS[p.rag]} if p.rag else None,
                 )
             if row.summable:
                 outcomes.row(
-                    [group.name, indicator.name, unit, "All projects", "", "Year to date", row.target, total_shown,
-                     _fraction(row.percent), RAG_LABELS[row.rag]],
-                    {8: PERCENT_FORMAT}, fill={9: RAG_FILLS[row.rag]} if row.rag else None, bold=True,
+                    [
+                        group.name,
+                        indicator.name,
+                        unit,
+                        "All projects",
+                        "",
+                        "Year to date",
+                        row.target,
+                        total_shown,
+                        _fraction(row.percent),
+                        RAG_LABELS[row.rag],
+                    ],
+                    {8: PERCENT_FORMAT},
+                    fill={9: RAG_FILLS[row.rag]} if row.rag else None,
+                    bold=True,
                 )
     outcomes.finish()
 
     # Project list
     projects = SheetWriter(
-        workbook, "Projects",
+        workbook,
+        "Projects",
         ["Reference", "Title", "Provider", "Call", "Start", "End", "Status", "Award", "Paid to date"]
         + [f"{t.short_name} %" for t in themes],
         widths={"A": 20, "B": 40, "C": 32, "D": 16, "E": 12, "F": 12, "G": 10, "H": 16, "I": 16},
@@ -193,21 +246,45 @@ def build_board_pack(filters: selectors.Filters, today=None) -> bytes:
     bp_fields = ["prevention_bp", "support_bp", "perpetrators_bp", "trust_bp"]
     for award, paid in selectors.project_list(filters):
         projects.row(
-            [award.reference, award.title, award.organisation.name, award.call.reference if award.call else "",
-             award.start_date, award.end_date, award.get_status_display(), award.amount, paid]
+            [
+                award.reference,
+                award.title,
+                award.organisation.name,
+                award.call.reference if award.call else "",
+                award.start_date,
+                award.end_date,
+                award.get_status_display(),
+                award.amount,
+                paid,
+            ]
             + [Decimal(getattr(award, f)) / 10000 for f in bp_fields],
-            {4: "yyyy-mm-dd", 5: "yyyy-mm-dd", 7: MONEY_FORMAT, 8: MONEY_FORMAT,
-             **{9 + i: "0.00%" for i in range(len(bp_fields))}},
+            {
+                4: "yyyy-mm-dd",
+                5: "yyyy-mm-dd",
+                7: MONEY_FORMAT,
+                8: MONEY_FORMAT,
+                **{9 + i: "0.00%" for i in range(len(bp_fields))},
+            },
         )
     projects.finish()
 
     # Overdue returns
-    overdue = SheetWriter(workbook, "Overdue returns", ["Reference", "Provider", "Quarter", "Due", "Days overdue", "Status"],
-                          widths={"A": 20, "B": 32, "C": 14, "D": 12, "E": 14, "F": 18})
+    overdue = SheetWriter(
+        workbook,
+        "Overdue returns",
+        ["Reference", "Provider", "Quarter", "Due", "Days overdue", "Status"],
+        widths={"A": 20, "B": 32, "C": 14, "D": 12, "E": 14, "F": 18},
+    )
     for r in selectors.overdue_returns(filters, today=today):
         overdue.row(
-            [r.award.reference, r.award.organisation.name, r.period_label, r.due_date, (today - r.due_date).days,
-             r.get_status_display()],
+            [
+                r.award.reference,
+                r.award.organisation.name,
+                r.period_label,
+                r.due_date,
+                (today - r.due_date).days,
+                r.get_status_display(),
+            ],
             {3: "yyyy-mm-dd"},
         )
     overdue.finish()

@@ -35,12 +35,17 @@ def _pattern_defs(prefix):
                 '<rect width="8" height="8" fill="{}"/><path d="M0,8 L8,0" stroke="#fff" stroke-width="2"/>', colour
             )
         elif kind == "dots":
-            body = format_html('<rect width="8" height="8" fill="{}"/><circle cx="4" cy="4" r="1.6" fill="#fff"/>', colour)
+            body = format_html(
+                '<rect width="8" height="8" fill="{}"/><circle cx="4" cy="4" r="1.6" fill="#fff"/>', colour
+            )
         else:
             body = format_html(
-                '<rect width="8" height="8" fill="{}"/><path d="M0,4 H8 M4,0 V8" stroke="#fff" stroke-width="1.5"/>', colour
+                '<rect width="8" height="8" fill="{}"/><path d="M0,4 H8 M4,0 V8" stroke="#fff" stroke-width="1.5"/>',
+                colour,
             )
-        parts.append(format_html('<pattern id="{}" width="8" height="8" patternUnits="userSpaceOnUse">{}</pattern>', pid, body))
+        parts.append(
+            format_html('<pattern id="{}" width="8" height="8" patternUnits="userSpaceOnUse">{}</pattern>', pid, body)
+        )
     return format_html("<defs>{}</defs>", format_html_join("", "{}", ((p,) for p in parts)))
 
 
@@ -49,7 +54,13 @@ def _svg(title, desc, width, height, body, prefix):
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{p}-title {p}-desc" '
         'viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" class="reporting-chart">'
         '<title id="{p}-title">{title}</title><desc id="{p}-desc">{desc}</desc>{defs}{body}</svg>',
-        p=prefix, w=width, h=height, title=title, desc=desc, defs=_pattern_defs(prefix), body=body,
+        p=prefix,
+        w=width,
+        h=height,
+        title=title,
+        desc=desc,
+        defs=_pattern_defs(prefix),
+        body=body,
     )
 
 
@@ -66,10 +77,17 @@ def bar_chart(*, title, categories, series, value_format=money):
     parts = []
     for s, (name, _) in enumerate(series):
         y = 4 + 24 * s
-        parts.append(format_html(
-            '<rect x="0" y="{}" width="16" height="16" fill="url(#{}-p{})" stroke="#0b0c0c"/>'
-            '<text x="22" y="{}" font-size="13">{}</text>', y, prefix, s, y + 13, name,
-        ))
+        parts.append(
+            format_html(
+                '<rect x="0" y="{}" width="16" height="16" fill="url(#{}-p{})" stroke="#0b0c0c"/>'
+                '<text x="22" y="{}" font-size="13">{}</text>',
+                y,
+                prefix,
+                s,
+                y + 13,
+                name,
+            )
+        )
     for c, category in enumerate(categories):
         y0 = legend_h + c * group_h
         parts.append(format_html('<text x="0" y="{}" font-size="13">{}</text>', y0 + bar_h, category))
@@ -77,12 +95,25 @@ def bar_chart(*, title, categories, series, value_format=money):
             value = Decimal(vals[c])
             w = int(chart_w * value / top)
             y = y0 + s * bar_h
-            parts.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-p{})" stroke="#0b0c0c" stroke-width="0.5">'
-                '<title>{}: {} {}</title></rect><text x="{}" y="{}" font-size="12">{}</text>',
-                label_w, y, max(w, 1), bar_h - 3, prefix, s, category, name, value_format(value),
-                label_w + w + 4, y + bar_h - 6, value_format(value),
-            ))
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-p{})" '
+                    'stroke="#0b0c0c" stroke-width="0.5">'
+                    '<title>{}: {} {}</title></rect><text x="{}" y="{}" font-size="12">{}</text>',
+                    label_w,
+                    y,
+                    max(w, 1),
+                    bar_h - 3,
+                    prefix,
+                    s,
+                    category,
+                    name,
+                    value_format(value),
+                    label_w + w + 4,
+                    y + bar_h - 6,
+                    value_format(value),
+                )
+            )
     desc = "; ".join(
         f"{category}: " + ", ".join(f"{name} {value_format(vals[c])}" for name, vals in series)
         for c, category in enumerate(categories)
@@ -108,21 +139,44 @@ def stacked_bar_chart(*, title, categories, series, value_format=money):
             if h <= 0:
                 continue
             y -= h
-            parts.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-p{})" stroke="#0b0c0c" stroke-width="0.5">'
-                '<title>{} {}: {}</title></rect>', x, y, bar_w, h, prefix, s, category, name, value_format(value),
-            ))
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-p{})" '
+                    'stroke="#0b0c0c" stroke-width="0.5">'
+                    "<title>{} {}: {}</title></rect>",
+                    x,
+                    y,
+                    bar_w,
+                    h,
+                    prefix,
+                    s,
+                    category,
+                    name,
+                    value_format(value),
+                )
+            )
         parts.append(format_html('<text x="{}" y="{}" font-size="11">{}</text>', x, y - 4, value_format(totals[c])))
         parts.append(format_html('<text x="{}" y="{}" font-size="12">{}</text>', x, 20 + chart_h + 18, category))
     lx = left + (bar_w + gap) * max(len(categories), 1) + 10
     for s, (name, _) in enumerate(series):
         y = 20 + 24 * s
-        parts.append(format_html(
-            '<rect x="{}" y="{}" width="16" height="16" fill="url(#{}-p{})" stroke="#0b0c0c"/>'
-            '<text x="{}" y="{}" font-size="13">{}</text>', lx, y, prefix, s, lx + 22, y + 13, name,
-        ))
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="16" height="16" fill="url(#{}-p{})" stroke="#0b0c0c"/>'
+                '<text x="{}" y="{}" font-size="13">{}</text>',
+                lx,
+                y,
+                prefix,
+                s,
+                lx + 22,
+                y + 13,
+                name,
+            )
+        )
     desc = "; ".join(
-        f"{category}: total {value_format(totals[c])} (" + ", ".join(f"{name} {value_format(vals[c])}" for name, vals in series) + ")"
+        f"{category}: total {value_format(totals[c])} ("
+        + ", ".join(f"{name} {value_format(vals[c])}" for name, vals in series)
+        + ")"
         for c, category in enumerate(categories)
     )
     return _svg(title, desc, width, height, format_html_join("", "{}", ((p,) for p in parts)), prefix)

@@ -26,7 +26,10 @@ from .tabular import IMPORT_MAX_BYTES, read_dataset, to_csv, to_xlsx
 from .views import forbidden
 
 SESSION_KEY = "reporting_import"
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class UploadForm(forms.Form):
@@ -66,7 +69,12 @@ def export_data(request, kind, fmt):
         raise Http404("No such format")
     headers, rows = export_rows(kind)
     content = to_csv(headers, rows) if fmt == "csv" else to_xlsx(headers, rows, title=kind)
-    audit.record(actor=request.user, action="reporting.data_exported", comment=f"{kind} as {fmt.upper()}", data={"rows": len(rows)})
+    audit.record(
+        actor=request.user,
+        action="reporting.data_exported",
+        comment=f"{kind} as {fmt.upper()}",
+        data={"rows": len(rows)},
+    )
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="bcsp-{kind}-{timezone.localdate().isoformat()}.{fmt}"'
     return response
@@ -109,16 +117,22 @@ def import_data(request, kind):
             result = resource_class().import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
             if result.has_errors() or result.has_validation_errors():
                 transaction.set_rollback(True)
-                messages.error(request, "Nothing was imported: the data changed since the preview. Upload the file again.")
+                messages.error(
+                    request, "Nothing was imported: the data changed since the preview. Upload the file again."
+                )
                 return redirect("reporting:import", kind=kind)
             _, counts = summarise(result)
             audit.record(
-                actor=request.user, action="reporting.data_imported",
+                actor=request.user,
+                action="reporting.data_imported",
                 comment=f"{label}: {counts['new']} new, {counts['update']} updated from {stored['name']}",
                 data={"kind": kind, "counts": counts, "file": stored["name"]},
             )
         del request.session[SESSION_KEY]
-        messages.success(request, f"Imported {label.lower()}: {counts['new']} new, {counts['update']} updated, {counts['skip']} unchanged.")
+        messages.success(
+            request,
+            f"Imported {label.lower()}: {counts['new']} new, {counts['update']} updated, {counts['skip']} unchanged.",
+        )
         return redirect("reporting:data")
 
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -136,7 +150,10 @@ def import_data(request, kind):
             if valid:
                 digest = hashlib.sha256(data).hexdigest()
                 request.session[SESSION_KEY] = {
-                    "kind": kind, "name": upload.name, "digest": digest, "data": base64.b64encode(data).decode("ascii")
+                    "kind": kind,
+                    "name": upload.name,
+                    "digest": digest,
+                    "data": base64.b64encode(data).decode("ascii"),
                 }
                 context["digest"] = digest
     context["form"] = form

@@ -10,9 +10,13 @@ ALL_YEARS = "all"
 
 class ReportFilterForm(forms.Form):
     year = forms.ChoiceField(label="Financial year", required=False)
-    call = forms.ModelChoiceField(label="Call", queryset=Call.objects.order_by("-opens_at"), required=False, empty_label="All calls")
+    call = forms.ModelChoiceField(
+        label="Call", queryset=Call.objects.order_by("-opens_at"), required=False, empty_label="All calls"
+    )
     provider = forms.ModelChoiceField(
-        label="Provider", queryset=Organisation.objects.filter(awards__isnull=False).distinct(), required=False,
+        label="Provider",
+        queryset=Organisation.objects.filter(awards__isnull=False).distinct(),
+        required=False,
         empty_label="All providers",
     )
     theme = forms.ModelChoiceField(

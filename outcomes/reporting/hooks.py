@@ -20,4 +20,6 @@ def register_reporting_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_reporting_menu_item():
-    return ReportingMenuItem("Reporting", reverse("reporting:dashboard"), name="reporting", icon_name="table", order=150)
+    return ReportingMenuItem(
+        "Reporting", reverse("reporting:dashboard"), name="reporting", icon_name="table", order=150
+    )

@@ -5,7 +5,6 @@ Published: active and closed awards (offered and declined ones are not yet grant
 department. Validation against the official schema (kept in outcomes/schemas/) works offline.
 """
 
-
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -20,7 +19,7 @@ from commissioning.models import Theme
 from commissioning.validators import normalise_charity_number
 from outcomes.models import ALLOCATION_FIELDS, Award, AwardStatus, Payment, PaymentStatus
 
-from .apportion import to_pence, from_pence
+from .apportion import from_pence, to_pence
 from .tabular import to_csv
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -207,5 +206,3 @@ def validation_errors(data) -> list[str]:
         reasons = sorted({sub.message for sub in error.context}) if error.context else []
         messages.append(f"{where}: {error.message}" + (f" ({'; '.join(reasons)})" if reasons else ""))
     return messages
-
-

@@ -225,7 +225,8 @@ def _calls_budget(filters):
         start, end = filters.bounds
         calls = calls.filter(opens_at__date__range=(start, end))
     # Budgets are summed as integer pence in Python: few rows, and exact on SQLite.
-    return from_pence(sum(to_pence(b) for b in calls.distinct().values_list("total_budget", flat=True)))
+    # (pk, budget) pairs: distinct per call, so two calls with the same budget both count.
+    return from_pence(sum(to_pence(budget) for _, budget in calls.values_list("pk", "total_budget").distinct()))
 
 
 def _returns_for(filters):
@@ -279,7 +280,9 @@ def ytd_quarters_filter(filters: Filters, today=None, prefix=""):
     ended_in_current = current.quarter - 1
     fy, q = f"{prefix}financial_year", f"{prefix}quarter"
     if filters.financial_year is None:
-        return Q(**{f"{fy}__lt": current.financial_year}) | Q(**{fy: current.financial_year, f"{q}__lte": ended_in_current})
+        return Q(**{f"{fy}__lt": current.financial_year}) | Q(
+            **{fy: current.financial_year, f"{q}__lte": ended_in_current}
+        )
     if filters.financial_year < current.financial_year:
         return Q(**{fy: filters.financial_year})
     if filters.financial_year == current.financial_year:
@@ -337,8 +340,11 @@ def outcomes(filters: Filters, today=None):
             quarterly_return__status__in=COUNTED_RETURN_STATUSES,
         )
         .values_list(
-            "indicator_id", "quarterly_return__award_id", "quarterly_return__financial_year",
-            "quarterly_return__quarter", "actual",
+            "indicator_id",
+            "quarterly_return__award_id",
+            "quarterly_return__financial_year",
+            "quarterly_return__quarter",
+            "actual",
         )
         .order_by()
     )
@@ -358,7 +364,7 @@ def outcomes(filters: Filters, today=None):
     }
     by_indicator = defaultdict(list)
     worst = {}
-    for (indicator_id, award_id) in sorted(pairs, key=lambda p: award_info[p[1]]["reference"]):
+    for indicator_id, award_id in sorted(pairs, key=lambda p: award_info[p[1]]["reference"]):
         indicator = indicators[indicator_id]
         summable = indicator.unit in SUMMABLE_UNITS
         lower = indicator.unit in LOWER_IS_BETTER_UNITS
@@ -377,7 +383,9 @@ def outcomes(filters: Filters, today=None):
         rag, percent = rag_for(actual, target, lower_is_better=lower)
         info = award_info[award_id]
         by_indicator[indicator_id].append(
-            ProjectOutcome(award_id, info["reference"], info["organisation__name"], target, actual, period, rag, percent)
+            ProjectOutcome(
+                award_id, info["reference"], info["organisation__name"], target, actual, period, rag, percent
+            )
         )
         if rag and (award_id not in worst or RAG_ORDER[rag] < RAG_ORDER[worst[award_id]]):
             worst[award_id] = rag
@@ -428,13 +436,16 @@ def theme_projects(filters: Filters, theme_slug: str, today=None):
     )
     ids = [a.pk for a in awards]
     paid = defaultdict(int)
-    payments = _paid_payments(filters).filter(award_id__in=ids).values_list("award_id", "amount", *[f"award__{n}" for n in BP_FIELDS])
+    payments = (
+        _paid_payments(filters)
+        .filter(award_id__in=ids)
+        .values_list("award_id", "amount", *[f"award__{n}" for n in BP_FIELDS])
+    )
     for award_id, amount, *bps in payments:
         paid[award_id] += apportion_pence(to_pence(amount), bps)[index]
     last_returns = {}
-    submitted = (
-        QuarterlyReturn.objects.filter(award_id__in=ids, submitted_at__isnull=False)
-        .order_by("award_id", "-financial_year", "-quarter")
+    submitted = QuarterlyReturn.objects.filter(award_id__in=ids, submitted_at__isnull=False).order_by(
+        "award_id", "-financial_year", "-quarter"
     )
     for r in submitted:
         last_returns.setdefault(r.award_id, r)
@@ -537,4 +548,3 @@ def dashboard(filters: Filters, today=None):
         "committed_total": committed,
         "paid_total": paid,
     }
-

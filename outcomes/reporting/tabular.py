@@ -35,7 +35,9 @@ def to_xlsx(headers, rows, *, title="Data") -> bytes:
         sheet.append(safe_row([float(v) if isinstance(v, Decimal) else v for v in row]))
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(12, min(len(str(header)) + 4, 40))
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+            12, min(len(str(header)) + 4, 40)
+        )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -71,7 +73,9 @@ def read_dataset(name: str, data: bytes) -> tablib.Dataset:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValidationError("The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.") from exc
+            raise ValidationError(
+                "The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again."
+            ) from exc
         values = [row for row in csv.reader(io.StringIO(text)) if any(v.strip() for v in row)]
         formulas = [f"row {i + 1}" for i, row in enumerate(values) for v in row if v.startswith("=")]
         if formulas:

@@ -55,12 +55,14 @@ def dashboard(request):
         categories=[q.label for q, _ in quarters],
         series=[(t.short_name, [parts[t.slug] for _, parts in quarters]) for t in themes],
     )
-    data["quarter_rows"] = [
-        (q, [parts[t.slug] for t in themes], sum(parts.values())) for q, parts in quarters
-    ]
+    data["quarter_rows"] = [(q, [parts[t.slug] for t in themes], sum(parts.values())) for q, parts in quarters]
     data.update(rag_green=settings.RAG_GREEN_AT, rag_amber=settings.RAG_AMBER_AT)
-    data.update(form=form, query=_query(request), can_board_pack=can(request.user, Action.EXPORT_BOARD_PACK),
-                can_import=can(request.user, Action.IMPORT_DATA))
+    data.update(
+        form=form,
+        query=_query(request),
+        can_board_pack=can(request.user, Action.EXPORT_BOARD_PACK),
+        can_import=can(request.user, Action.IMPORT_DATA),
+    )
     return TemplateResponse(request, "outcomes/reporting/dashboard.html", data)
 
 
@@ -75,7 +77,8 @@ def theme_detail(request, slug):
         "paid": sum((r.paid for r in rows), start=selectors.Decimal("0.00")),
     }
     return TemplateResponse(
-        request, "outcomes/reporting/theme.html",
+        request,
+        "outcomes/reporting/theme.html",
         {"theme": theme, "rows": rows, "totals": totals, "form": form, "filters": filters, "query": _query(request)},
     )
 
@@ -85,7 +88,9 @@ def project_detail(request, pk):
         return forbidden(request)
     award = get_object_or_404(Award.objects.select_related("organisation", "call"), pk=pk)
     detail = selectors.project_detail(award)
-    return TemplateResponse(request, "outcomes/reporting/project.html", {"detail": detail, "award": award, "query": _query(request)})
+    return TemplateResponse(
+        request, "outcomes/reporting/project.html", {"detail": detail, "award": award, "query": _query(request)}
+    )
 
 
 def board_pack(request):
@@ -96,13 +101,13 @@ def board_pack(request):
     _, filters = _filters(request)
     content = build_board_pack(filters)
     audit.record(
-        actor=request.user, action="reporting.board_pack_downloaded",
-        comment=f"Board pack for {filters.year_label}", data={"filters": filters.__dict__},
+        actor=request.user,
+        action="reporting.board_pack_downloaded",
+        comment=f"Board pack for {filters.year_label}",
+        data={"filters": filters.__dict__},
     )
     stamp = timezone.localdate().isoformat()
     year = (filters.year_label.replace("/", "-")).replace(" ", "-").lower()
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="bcsp-board-pack-{year}-{stamp}.xlsx"'
     return response

@@ -31,7 +31,10 @@ def test_largest_remainder_gives_the_odd_penny_to_the_largest_remainder():
     assert apportion_pence(10, [3333, 3333, 3334, 0]) == [3, 3, 4, 0]
     # £1.00 split 3333/3333/3333/1: 33.33p, 33.33p, 33.33p, 0.01p; equal remainders, so the earlier theme wins.
     assert apportion(Decimal("1.00"), [3333, 3333, 3333, 1]) == {
-        "prevention": Decimal("0.34"), "support": Decimal("0.33"), "perpetrators": Decimal("0.33"), "trust": Decimal("0.00")
+        "prevention": Decimal("0.34"),
+        "support": Decimal("0.33"),
+        "perpetrators": Decimal("0.33"),
+        "trust": Decimal("0.00"),
     }
 
 
@@ -50,7 +53,12 @@ def test_dashboard_totals_reconcile_to_the_penny_with_awkward_amounts():
         bps = [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], 10000 - cuts[2]]
         amount = Decimal(rng.randint(100, 9_999_999)) / 100
         award = AwardFactory(
-            organisation=org, amount=amount, prevention_bp=bps[0], support_bp=bps[1], perpetrators_bp=bps[2], trust_bp=bps[3],
+            organisation=org,
+            amount=amount,
+            prevention_bp=bps[0],
+            support_bp=bps[1],
+            perpetrators_bp=bps[2],
+            trust_bp=bps[3],
             start_date=dt.date(2026, 4, 1) + dt.timedelta(days=i),
         )
         expected_committed += to_pence(amount)
@@ -71,5 +79,8 @@ def test_dashboard_totals_reconcile_to_the_penny_with_awkward_amounts():
     for slug in ("prevention", "support", "perpetrators", "trust"):
         assert sum(parts[slug] for _, parts in quarters) == next(r.paid for r in rows if r.theme.slug == slug)
     # Drill-down per theme sums back to the same paid total.
-    drill_paid = sum(sum(r.paid for r in selectors.theme_projects(filters, slug)) for slug in ("prevention", "support", "perpetrators", "trust"))
+    drill_paid = sum(
+        sum(r.paid for r in selectors.theme_projects(filters, slug))
+        for slug in ("prevention", "support", "perpetrators", "trust")
+    )
     assert drill_paid == paid_total

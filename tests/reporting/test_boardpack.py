@@ -23,7 +23,14 @@ SHEETS = ["Summary", "Spend by theme", "Paid by quarter", "Outcomes", "Projects"
 def pack_data():
     women = Indicator.objects.get(code="survivors-supported-women")
     evil = OrganisationFactory(name='=HYPERLINK("http://x","y")')
-    a = AwardFactory(organisation=evil, amount=Decimal("1000.01"), prevention_bp=3333, support_bp=3333, perpetrators_bp=3334, trust_bp=0)
+    a = AwardFactory(
+        organisation=evil,
+        amount=Decimal("1000.01"),
+        prevention_bp=3333,
+        support_bp=3333,
+        perpetrators_bp=3334,
+        trust_bp=0,
+    )
     b = AwardFactory(amount=Decimal("2000.00"))
     c = AwardFactory(amount=Decimal("3000.00"))
     paid(a, "500.00", dt.date(2026, 7, 1))
@@ -74,7 +81,9 @@ def test_people_counts_are_suppressed_with_a_secondary_cell(pack_data, settings)
     settings.SMALL_NUMBER_THRESHOLD = 4
     a, b, c = pack_data
     book, _ = _pack()
-    rows = [r for r in book["Outcomes"].iter_rows(min_row=2, values_only=True) if r[1] == "New survivors supported: women"]
+    rows = [
+        r for r in book["Outcomes"].iter_rows(min_row=2, values_only=True) if r[1] == "New survivors supported: women"
+    ]
     actual = {r[3]: r[7] for r in rows}
     assert actual[a.reference] == "<5"  # 3: primary
     assert actual[c.reference] == "<5"  # 8: secondary, the next smallest, so 3 cannot be found from the total
@@ -83,15 +92,17 @@ def test_people_counts_are_suppressed_with_a_secondary_cell(pack_data, settings)
     rag = {r[3]: r[9] for r in rows}
     assert rag["All projects"] == "Green"  # 31 of 30
     outcome_sheet = book["Outcomes"]
-    fills = {outcome_sheet.cell(row=i, column=4).value: outcome_sheet.cell(row=i, column=10).fill.fgColor.rgb
-             for i in range(2, outcome_sheet.max_row + 1)}
+    fills = {
+        outcome_sheet.cell(row=i, column=4).value: outcome_sheet.cell(row=i, column=10).fill.fgColor.rgb
+        for i in range(2, outcome_sheet.max_row + 1)
+    }
     assert fills[b.reference].endswith("C6EFCE")  # green fill for 200%
 
 
 def test_formula_injection_is_neutralised_in_the_pack(pack_data):
     book, _ = _pack()
     texts = [c.value for s in book.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in texts
+    assert '\'=HYPERLINK("http://x","y")' in texts
     assert not any(t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
     # openpyxl marks formulas with data_type "f": none in the pack.
     assert not [c for s in book.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
@@ -105,7 +116,9 @@ def test_pack_opens_in_libreoffice_or_reads_back_cleanly(pack_data, tmp_path):
     if office:
         subprocess.run(
             [office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         assert (tmp_path / "pack.csv").read_text(encoding="utf-8", errors="replace").startswith("BCSP VAWG strategy")
     # Always: read every sheet back, cell by cell (LibreOffice is not installed everywhere).

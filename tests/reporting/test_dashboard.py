@@ -3,7 +3,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
 from commissioning.models import AuditEntry, Indicator
 from outcomes.reporting import selectors
@@ -53,7 +52,7 @@ def test_project_page_refused_for_assessor(client, assessor):
 
 
 def _figure(content, attr):
-    match = re.search(rf'{attr}[^>]*>£([\d,\.]+)<'.encode(), content)
+    match = re.search(rf"{attr}[^>]*>£([\d,\.]+)<".encode(), content)
     return Decimal(match.group(1).decode().replace(",", ""))
 
 
@@ -69,11 +68,22 @@ def test_dashboard_figures_reconcile_with_awards_and_payments(client, executive)
     content = client.get(URL, {"year": "2026"}).content
     assert _figure(content, "data-total-committed") == Decimal("1500.01")
     assert _figure(content, "data-total-paid") == Decimal("583.34")
-    committed = {slug: _figure(content, f'data-theme-committed="{slug}"') for slug in ("prevention", "support", "perpetrators", "trust")}
+    committed = {
+        slug: _figure(content, f'data-theme-committed="{slug}"')
+        for slug in ("prevention", "support", "perpetrators", "trust")
+    }
     # 100001p x 33.33% = 33330.33p, x 33.34% = 33340.33p: the odd penny goes to the largest remainder.
-    assert committed == {"prevention": Decimal("333.30"), "support": Decimal("833.30"), "perpetrators": Decimal("333.41"), "trust": Decimal("0.00")}
+    assert committed == {
+        "prevention": Decimal("333.30"),
+        "support": Decimal("833.30"),
+        "perpetrators": Decimal("333.41"),
+        "trust": Decimal("0.00"),
+    }
     assert sum(committed.values()) == Decimal("1500.01")
-    paid_parts = {slug: _figure(content, f'data-theme-paid="{slug}"') for slug in ("prevention", "support", "perpetrators", "trust")}
+    paid_parts = {
+        slug: _figure(content, f'data-theme-paid="{slug}"')
+        for slug in ("prevention", "support", "perpetrators", "trust")
+    }
     assert sum(paid_parts.values()) == Decimal("583.34")
     # All years includes last year's award and next year's payment.
     content = client.get(URL, {"year": "all"}).content
@@ -142,15 +152,24 @@ def test_rag_thresholds_are_settings(settings):
 
 
 def test_filters_by_provider_call_and_theme(client, executive, organisation, open_call):
-    mine = AwardFactory(organisation=organisation, call=open_call, amount=Decimal("100.00"),
-                        prevention_bp=0, support_bp=0, perpetrators_bp=10000, trust_bp=0)
+    mine = AwardFactory(
+        organisation=organisation,
+        call=open_call,
+        amount=Decimal("100.00"),
+        prevention_bp=0,
+        support_bp=0,
+        perpetrators_bp=10000,
+        trust_bp=0,
+    )
     AwardFactory(amount=Decimal("900.00"))
     assert selectors.theme_spend(selectors.Filters(2026, organisation_id=organisation.pk))[1] == Decimal("100.00")
     assert selectors.theme_spend(selectors.Filters(2026, call_id=open_call.pk))[1] == Decimal("100.00")
     assert selectors.theme_spend(selectors.Filters(2026, theme="perpetrators"))[1] == Decimal("1000.00")
     assert selectors.theme_spend(selectors.Filters(2026, theme="prevention"))[1] == Decimal("900.00")
     client.force_login(executive)
-    response = client.get(URL, {"year": "2026", "provider": organisation.pk, "theme": "perpetrators", "call": open_call.pk})
+    response = client.get(
+        URL, {"year": "2026", "provider": organisation.pk, "theme": "perpetrators", "call": open_call.pk}
+    )
     assert _figure(response.content, "data-total-committed") == Decimal("100.00")
     assert mine.reference.encode() not in client.get(URL + "theme/support/", {"year": "2026"}).content
 

@@ -16,14 +16,46 @@ from .factories import AwardFactory
 pytestmark = pytest.mark.django_db
 DATA = "/admin/reporting/data/"
 
-ORG_HEADERS = ["name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2", "town",
-               "postcode", "website", "is_specialist_vawg", "is_by_and_for", "income_band", "safeguarding_lead_name",
-               "safeguarding_lead_email"]
+ORG_HEADERS = [
+    "name",
+    "legal_form",
+    "charity_number",
+    "company_number",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "website",
+    "is_specialist_vawg",
+    "is_by_and_for",
+    "income_band",
+    "safeguarding_lead_name",
+    "safeguarding_lead_email",
+]
 
 
 def org_row(name, **overrides):
-    row = dict(zip(ORG_HEADERS, [name, "registered_charity", "1187654", "", "2 Broadway", "", "Bexleyheath", "DA6 7JN", "",
-                                 "1", "0", "10k_100k", "Pat Lead", "pat@example.test"]))
+    row = dict(
+        zip(
+            ORG_HEADERS,
+            [
+                name,
+                "registered_charity",
+                "1187654",
+                "",
+                "2 Broadway",
+                "",
+                "Bexleyheath",
+                "DA6 7JN",
+                "",
+                "1",
+                "0",
+                "10k_100k",
+                "Pat Lead",
+                "pat@example.test",
+            ],
+        )
+    )
     row.update(overrides)
     return [row[h] for h in ORG_HEADERS]
 
@@ -46,7 +78,9 @@ def xlsx_file(headers, rows, name="data.xlsx"):
     return SimpleUploadedFile(name, out.getvalue())
 
 
-@pytest.mark.parametrize("role,status", [("commissioner", 200), ("administrator", 200), ("executive", 403), ("assessor", 403)])
+@pytest.mark.parametrize(
+    "role,status", [("commissioner", 200), ("administrator", 200), ("executive", 403), ("assessor", 403)]
+)
 def test_import_export_permission(client, request, role, status):
     client.force_login(request.getfixturevalue(role))
     assert client.get(DATA).status_code == status
@@ -72,11 +106,14 @@ def test_dry_run_preview_then_confirm_writes_organisations(client, commissioner)
 
 def test_invalid_rows_are_listed_and_nothing_is_written(client, commissioner):
     client.force_login(commissioner)
-    upload = csv_file(ORG_HEADERS, [
-        org_row("Good Org"),
-        org_row("No Charity Number", charity_number=""),
-        org_row("Bad Postcode", postcode="NOT A CODE"),
-    ])
+    upload = csv_file(
+        ORG_HEADERS,
+        [
+            org_row("Good Org"),
+            org_row("No Charity Number", charity_number=""),
+            org_row("Bad Postcode", postcode="NOT A CODE"),
+        ],
+    )
     response = client.post(DATA + "organisations/import/", {"file": upload})
     page = response.content.decode()
     assert "Nothing has been imported" in page and "Confirm import" not in page
@@ -92,15 +129,45 @@ def test_invalid_rows_are_listed_and_nothing_is_written(client, commissioner):
     assert not Organisation.objects.filter(name="Good Org").exists()
 
 
-AWARD_HEADERS = ["reference", "organisation", "call", "title", "description", "amount", "amount_applied_for", "start_date",
-                 "end_date", "status", "prevention_bp", "support_bp", "perpetrators_bp", "trust_bp"]
+AWARD_HEADERS = [
+    "reference",
+    "organisation",
+    "call",
+    "title",
+    "description",
+    "amount",
+    "amount_applied_for",
+    "start_date",
+    "end_date",
+    "status",
+    "prevention_bp",
+    "support_bp",
+    "perpetrators_bp",
+    "trust_bp",
+]
 
 
 def test_historic_awards_import_from_xlsx(client, commissioner):
     org = OrganisationFactory(name="Old Provider")
     client.force_login(commissioner)
-    rows = [["H-2019-001", "Old Provider", "", "Refuge 2019", "Refuge places.", "15000.00", "", "2019-04-01", "2020-03-31",
-             "closed", 2500, 7500, 0, 0]]
+    rows = [
+        [
+            "H-2019-001",
+            "Old Provider",
+            "",
+            "Refuge 2019",
+            "Refuge places.",
+            "15000.00",
+            "",
+            "2019-04-01",
+            "2020-03-31",
+            "closed",
+            2500,
+            7500,
+            0,
+            0,
+        ]
+    ]
     response = client.post(DATA + "awards/import/", {"file": xlsx_file(AWARD_HEADERS, rows)})
     assert response.context["valid"], response.context["rows"]
     client.post(DATA + "awards/import/", {"confirm": "1", "digest": response.context["digest"]})
@@ -115,14 +182,29 @@ def test_award_import_errors(client, commissioner):
     rows = [
         ["H-1", "Old Provider", "", "T", "D", "100.00", "", "2019-04-01", "2020-03-31", "closed", 5000, 5000, 1, 0],
         ["H-2", "Nobody", "", "T", "D", "100.00", "", "2019-04-01", "2020-03-31", "closed", 10000, 0, 0, 0],
-        ["LIVE-1", live.organisation.name, "", "T", "D", "100.00", "", "2026-04-01", "2027-03-31", "active", 10000, 0, 0, 0],
+        [
+            "LIVE-1",
+            live.organisation.name,
+            "",
+            "T",
+            "D",
+            "100.00",
+            "",
+            "2026-04-01",
+            "2027-03-31",
+            "active",
+            10000,
+            0,
+            0,
+            0,
+        ],
         ["H-3", "Old Provider", "", "T", "D", "100.00", "", "2019-04-01", "2018-03-31", "offered", 10000, 0, 0, 0],
     ]
     response = client.post(DATA + "awards/import/", {"file": csv_file(AWARD_HEADERS, rows)})
     assert not response.context["valid"]
     errors = {r["number"]: " ".join(r["errors"]) for r in response.context["rows"]}
     assert "10001" in errors[2]
-    assert "There is no organisation named \"Nobody\"" in errors[3]
+    assert 'There is no organisation named "Nobody"' in errors[3]
     assert "made in this system" in errors[4]
     assert "active or closed" in errors[5]
     assert not Award.objects.filter(reference__startswith="H-").exists()
@@ -138,7 +220,9 @@ def test_xlsx_formulas_are_refused(client, commissioner):
 
 def test_csv_formulas_and_unknown_files_are_refused(client, commissioner):
     client.force_login(commissioner)
-    response = client.post(DATA + "organisations/import/", {"file": csv_file(ORG_HEADERS, [org_row('=HYPERLINK("http://x","y")')])})
+    response = client.post(
+        DATA + "organisations/import/", {"file": csv_file(ORG_HEADERS, [org_row('=HYPERLINK("http://x","y")')])}
+    )
     assert "contains formulas" in response.content.decode()
     response = client.post(DATA + "organisations/import/", {"file": SimpleUploadedFile("x.txt", b"hello")})
     assert "Upload an Excel workbook (.xlsx) or a CSV file (.csv)" in response.content.decode()
@@ -150,15 +234,37 @@ def test_payment_and_indicator_imports(client, commissioner):
     historic = AwardFactory(reference="H-9", is_historic=True, status="closed")
     client.force_login(commissioner)
     headers = ["award", "sequence", "due_date", "amount", "status", "paid_on", "payment_reference"]
-    response = client.post(DATA + "payments/import/", {"file": csv_file(headers, [["H-9", "1", "2019-07-01", "2500.00", "paid", "2019-07-05", "BACS1"]])})
+    response = client.post(
+        DATA + "payments/import/",
+        {"file": csv_file(headers, [["H-9", "1", "2019-07-01", "2500.00", "paid", "2019-07-05", "BACS1"]])},
+    )
     assert response.context["valid"], response.context["rows"]
     client.post(DATA + "payments/import/", {"confirm": "1", "digest": response.context["digest"]})
     assert Payment.objects.get(award=historic).paid_on == dt.date(2019, 7, 5)
-    headers = ["code", "name", "theme", "unit", "kind", "description", "counts_people", "is_library", "is_active", "display_order"]
-    response = client.post(DATA + "indicators/import/", {"file": csv_file(headers, [
-        ["peer-mentors", "Peer mentors trained", "trust", "count", "output", "", "1", "1", "1", "50"],
-        ["bad-unit", "Bad", "trust", "furlongs", "output", "", "0", "1", "1", "51"],
-    ])})
+    headers = [
+        "code",
+        "name",
+        "theme",
+        "unit",
+        "kind",
+        "description",
+        "counts_people",
+        "is_library",
+        "is_active",
+        "display_order",
+    ]
+    response = client.post(
+        DATA + "indicators/import/",
+        {
+            "file": csv_file(
+                headers,
+                [
+                    ["peer-mentors", "Peer mentors trained", "trust", "count", "output", "", "1", "1", "1", "50"],
+                    ["bad-unit", "Bad", "trust", "furlongs", "output", "", "0", "1", "1", "51"],
+                ],
+            )
+        },
+    )
     assert not response.context["valid"]
     assert "furlongs" in " ".join(response.context["rows"][1]["errors"])
 
@@ -168,7 +274,9 @@ def test_payment_and_indicator_imports(client, commissioner):
 def test_exports_neutralise_formulas_and_are_audited(client, commissioner, kind, fmt):
     evil = OrganisationFactory(name='=HYPERLINK("http://x","y")')
     award = AwardFactory(organisation=evil, title="+cmd", is_historic=True)
-    Payment.objects.create(award=award, sequence=1, due_date=dt.date(2026, 7, 1), amount=Decimal("1.00"), payment_reference="@SUM(A1)")
+    Payment.objects.create(
+        award=award, sequence=1, due_date=dt.date(2026, 7, 1), amount=Decimal("1.00"), payment_reference="@SUM(A1)"
+    )
     Indicator.objects.create(code="evil", name="-2+3", unit="count", kind="output")
     client.force_login(commissioner)
     response = client.get(f"{DATA}{kind}/export.{fmt}")

@@ -19,12 +19,30 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def awards(open_call):
     charity = OrganisationFactory(name="Bexley Women's Aid", charity_number="1123456", postcode="DA6 7AT")
-    company = OrganisationFactory(name='=HYPERLINK("http://x","y")', legal_form="clg", charity_number="", company_number="01234567")
+    company = OrganisationFactory(
+        name='=HYPERLINK("http://x","y")', legal_form="clg", charity_number="", company_number="01234567"
+    )
     group = OrganisationFactory(name="Erith Sisters Group", legal_form="community_group", charity_number="")
-    a = AwardFactory(reference="BCSP-2026-01-007", organisation=charity, call=open_call, amount=Decimal("25000.50"),
-                     prevention_bp=0, support_bp=7000, perpetrators_bp=0, trust_bp=3000)
-    b = AwardFactory(reference="HIST 2019/4", organisation=company, call=None, status="closed", is_historic=True,
-                     amount_applied_for=None, start_date=dt.date(2019, 4, 1), end_date=dt.date(2020, 3, 31))
+    a = AwardFactory(
+        reference="BCSP-2026-01-007",
+        organisation=charity,
+        call=open_call,
+        amount=Decimal("25000.50"),
+        prevention_bp=0,
+        support_bp=7000,
+        perpetrators_bp=0,
+        trust_bp=3000,
+    )
+    b = AwardFactory(
+        reference="HIST 2019/4",
+        organisation=company,
+        call=None,
+        status="closed",
+        is_historic=True,
+        amount_applied_for=None,
+        start_date=dt.date(2019, 4, 1),
+        end_date=dt.date(2020, 3, 31),
+    )
     c = AwardFactory(organisation=group)
     AwardFactory(status="offered")
     AwardFactory(status="declined")
@@ -55,9 +73,18 @@ def test_grant_fields(awards, settings, open_call):
     g = grants[f"{settings.GRANT_ID_PREFIX}-BCSP-2026-01-007"]
     assert g["amountAwarded"] == 25000.5 and g["amountDisbursed"] == 12500.5 and g["amountAppliedFor"] == 12000
     assert g["currency"] == "GBP"
-    assert g["recipientOrganization"] == [{"id": "GB-CHC-1123456", "name": "Bexley Women's Aid", "charityNumber": "1123456",
-                                           "postalCode": "DA6 7AT", "addressLocality": "Bexleyheath"}]
-    assert g["fundingOrganization"] == [{"id": "GB-LAE-BEX", "name": settings.FUNDER_ORG_NAME, "department": "Bexley Community Safety Partnership"}]
+    assert g["recipientOrganization"] == [
+        {
+            "id": "GB-CHC-1123456",
+            "name": "Bexley Women's Aid",
+            "charityNumber": "1123456",
+            "postalCode": "DA6 7AT",
+            "addressLocality": "Bexleyheath",
+        }
+    ]
+    assert g["fundingOrganization"] == [
+        {"id": "GB-LAE-BEX", "name": settings.FUNDER_ORG_NAME, "department": "Bexley Community Safety Partnership"}
+    ]
     assert g["grantProgramme"] == [{"code": open_call.reference, "title": open_call.title}]
     assert g["fromOpenCall"] == "Yes"
     assert [c["code"] for c in g["classifications"]] == ["support", "trust"]
@@ -87,14 +114,33 @@ def _csv(content):
 def test_csv_uses_the_standard_titles_and_neutralises_formulas(client, awards):
     rows = _csv(client.get("/open-data/360giving.csv").content)
     assert len(rows) == 3
-    for title in ["Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date", "Recipient Org:Identifier",
-                  "Recipient Org:Name", "Funding Org:Identifier", "Funding Org:Name", "Funding Org:Department",
-                  "Planned Dates:Start Date", "Planned Dates:End Date", "Grant Programme:Code", "Grant Programme:Title",
-                  "Beneficiary Location:Geographic Code", "From An Open Call?", "Amount Disbursed", "Amount Applied For",
-                  "Classifications:0:Vocabulary", "Classifications:0:Code", "Last Modified"]:
+    for title in [
+        "Identifier",
+        "Title",
+        "Description",
+        "Currency",
+        "Amount Awarded",
+        "Award Date",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+        "Funding Org:Department",
+        "Planned Dates:Start Date",
+        "Planned Dates:End Date",
+        "Grant Programme:Code",
+        "Grant Programme:Title",
+        "Beneficiary Location:Geographic Code",
+        "From An Open Call?",
+        "Amount Disbursed",
+        "Amount Applied For",
+        "Classifications:0:Vocabulary",
+        "Classifications:0:Code",
+        "Last Modified",
+    ]:
         assert title in rows[0], title
     names = [r["Recipient Org:Name"] for r in rows]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in names
+    assert '\'=HYPERLINK("http://x","y")' in names
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
 

@@ -13,7 +13,9 @@ def test_label_follows_the_threshold(settings):
     assert suppress_value(7, counts_people=True) == "<10"
 
 
-@pytest.mark.parametrize("value,hidden", [(0, False), (1, True), (4, True), (5, False), (None, False), (Decimal("3"), True)])
+@pytest.mark.parametrize(
+    "value,hidden", [(0, False), (1, True), (4, True), (5, False), (None, False), (Decimal("3"), True)]
+)
 def test_primary_suppression_of_people_counts(value, hidden, settings):
     settings.SMALL_NUMBER_THRESHOLD = 4
     assert is_small(value) is hidden

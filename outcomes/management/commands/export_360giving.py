@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", required=True, help="File to write.")
-        parser.add_argument("--format", choices=["json", "csv"], help="Defaults to the output file's extension, else json.")
+        parser.add_argument(
+            "--format", choices=["json", "csv"], help="Defaults to the output file's extension, else json."
+        )
 
     def handle(self, *args, output, format=None, **options):
         path = Path(output)
