@@ -21,7 +21,8 @@ _ids = count(1)
 
 
 def money(value) -> str:
-    return f"£{Decimal(value):,.2f}"
+    value = Decimal(value)
+    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
 
 
 def _pattern_defs(prefix):

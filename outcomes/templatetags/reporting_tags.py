@@ -9,7 +9,8 @@ register = template.Library()
 def money(value):
     if value is None or value == "":
         return "–"
-    return f"£{Decimal(value):,.2f}"
+    value = Decimal(value)
+    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
 
 
 @register.filter

@@ -226,3 +226,41 @@ def test_board_pack_download_is_audited(client, executive):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     entry = AuditEntry.objects.get(action="reporting.board_pack_downloaded")
     assert entry.actor == executive and "2026/27" in entry.comment
+
+
+def test_calls_with_equal_budgets_both_count(open_call):
+    from tests.factories import CallFactory
+
+    for call in (open_call, CallFactory()):
+        call.opens_at = dt.datetime(2026, 5, 1, 9, tzinfo=dt.timezone.utc)
+        call.total_budget = Decimal("50000.00")
+        call.save()
+    assert selectors.headline(selectors.Filters(financial_year=2026)).budget == Decimal("100000.00")
+    assert selectors.headline(selectors.Filters(financial_year=2025)).budget == Decimal("0.00")
+
+
+def test_charts_are_well_formed_svg():
+    from xml.etree import ElementTree
+
+    from outcomes.reporting.charts import bar_chart, stacked_bar_chart
+
+    ns = "{http://www.w3.org/2000/svg}"
+    for svg in (
+        bar_chart(title="T & <b>", categories=["A", "B"], series=[("Committed", [1, 2]), ("Paid", [0, 1])]),
+        stacked_bar_chart(title="Q", categories=["Q1"], series=[("Prevent", [5]), ("Support", [0])]),
+        bar_chart(title="Empty", categories=[], series=[]),
+    ):
+        root = ElementTree.fromstring(str(svg))
+        assert root.get("role") == "img"
+        assert root.find(f"{ns}title") is not None and root.find(f"{ns}desc") is not None
+    root = ElementTree.fromstring(str(bar_chart(title="T & <b>", categories=["A"], series=[("C", [Decimal("1.5")])])))
+    assert root.find(f"{ns}title").text == "T & <b>"
+    assert "A: C £1.50" in root.find(f"{ns}desc").text
+
+
+def test_money_filter_formats_negative_remaining_budget():
+    from outcomes.templatetags.reporting_tags import money
+
+    assert money(Decimal("-98793.36")) == "-£98,793.36"
+    assert money(Decimal("1234.5")) == "£1,234.50"
+    assert money(None) == "–"
