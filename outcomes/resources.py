@@ -74,6 +74,10 @@ class AwardResource(StrictResource):
     call = fields.Field(
         attribute="call", column_name="call", widget=LookupWidget(Call, "reference", "call with reference")
     )
+    # Exported for information; never read from a file (set on creation, see after_init_instance).
+    is_historic = fields.Field(
+        attribute="is_historic", column_name="is_historic", readonly=True, widget=widgets.BooleanWidget()
+    )
 
     class Meta:
         model = Award
@@ -100,9 +104,10 @@ class AwardResource(StrictResource):
         skip_unchanged = True
         report_skipped = True
 
-    def before_import_row(self, row, **kwargs):
-        # Historic grants: the flag is set by the importer, whatever the file says.
-        row["is_historic"] = True
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # Historic grants: the importer sets the flag on awards it creates, whatever the file says.
+        if new:
+            instance.is_historic = True
 
     def domain_errors(self, instance):
         errors = {}

@@ -291,3 +291,29 @@ def test_exports_neutralise_formulas_and_are_audited(client, commissioner, kind,
     expected = {"organisations": "'=HYPERLINK", "awards": "'+cmd", "payments": "'@SUM(A1)", "indicators": "'-2+3"}[kind]
     assert any(v.startswith(expected) for v in cells)
     assert AuditEntry.objects.filter(action="reporting.data_exported").exists()
+
+
+def test_awards_round_trip_unchanged_live_awards_are_skipped(client, commissioner, open_call):
+    live = AwardFactory(reference="LIVE-9", call=open_call)
+    AwardFactory(reference="H-OLD", is_historic=True, status="closed")
+    client.force_login(commissioner)
+    exported = client.get(DATA + "awards/export.xlsx").content
+    upload = SimpleUploadedFile("awards.xlsx", exported)
+    response = client.post(DATA + "awards/import/", {"file": upload})
+    assert response.context["valid"], response.context["rows"]
+    assert {r["type"] for r in response.context["rows"]} == {"skip"}
+    live.refresh_from_db()
+    assert not live.is_historic
+    # Changing a historic grant by import is allowed; the flag in the file is ignored.
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[headers.index("reference")].value == "H-OLD":
+            row[headers.index("title")].value = "Renamed"
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(DATA + "awards/import/", {"file": SimpleUploadedFile("awards.xlsx", out.getvalue())})
+    assert [r["type"] for r in response.context["rows"]].count("update") == 1
+    client.post(DATA + "awards/import/", {"confirm": "1", "digest": response.context["digest"]})
+    assert Award.objects.get(reference="H-OLD").title == "Renamed"
