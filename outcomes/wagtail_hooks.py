@@ -1,0 +1,1 @@
+from .reporting import hooks  # noqa: F401
