@@ -201,7 +201,7 @@ class AwardForm(AllocationMixin, forms.Form):
             name = f"target_{indicator.pk}_{financial_year}_{quarter}"
             self.fields[name] = forms.DecimalField(
                 label=f"{indicator.name}: Q{quarter} {financial_year}/{(financial_year + 1) % 100:02d}",
-                min_value=0, decimal_places=2, max_digits=12, initial=value,
+                min_value=0, decimal_places=2, max_digits=12, initial=value, required=False,
             )
             self.target_keys.append((name, (indicator.pk, financial_year, quarter)))
 

@@ -72,7 +72,8 @@ def award_create(request, application_id):
         try:
             award = award_services.create_award(
                 application=application, actor=request.user, amount=data["amount"], start_date=data["start_date"],
-                end_date=data["end_date"], allocation=data["allocation"], targets=form.targets(),
+                end_date=data["end_date"], allocation=data["allocation"],
+                targets={**defaults, **form.targets()},
                 conditions=data["conditions"], payment_basis=data["payment_basis"],
                 advance_reason=data["advance_reason"],
             )
