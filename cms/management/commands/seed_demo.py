@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from commissioning import demo as commissioning_demo
+from outcomes import demo as outcomes_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             commissioning_demo.seed_people_and_organisations()
             commissioning_demo.seed_calls()
+            outcomes_demo.seed_awards()
         password = commissioning_demo.demo_password()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
