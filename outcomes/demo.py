@@ -27,7 +27,7 @@ from commissioning.models import (
     User,
 )
 
-from .models import Award, ReturnStatus
+from .models import Award
 from .services import awards as award_services
 from .services import payments as payment_services
 from .services import returns as return_services
@@ -93,11 +93,12 @@ def _application(call, organisation, spec, commissioner, creator):
     years = sorted({spec["start"].year if spec["start"].month >= 4 else spec["start"].year - 1,
                     spec["end"].year if spec["end"].month >= 4 else spec["end"].year - 1})
     per_year = (amount / len(years)).quantize(Decimal("0.01"))
+    staff = (per_year * Decimal("0.7")).quantize(Decimal("0.01"))
     for year in years:
         BudgetLine.objects.create(application=application, category="staff", description="Project worker",
-                                  financial_year=year, amount=(per_year * Decimal("0.7")).quantize(Decimal("0.01")))
+                                  financial_year=year, amount=staff)
         BudgetLine.objects.create(application=application, category="delivery", description="Sessions and venues",
-                                  financial_year=year, amount=per_year - (per_year * Decimal("0.7")).quantize(Decimal("0.01")))
+                                  financial_year=year, amount=per_year - staff)
     for code, yearly in spec["targets"].items():
         outcome = ProposedOutcome.objects.create(application=application, indicator=Indicator.objects.get(code=code))
         for year in years:
@@ -156,7 +157,8 @@ def seed_awards(today=None):
         award = award_services.create_award(
             application=application, actor=commissioner, amount=Decimal(spec["amount"]), start_date=spec["start"],
             end_date=spec["end"], allocation=award_services.default_allocation(spec["themes"]),
-            conditions="Attend a quarterly review meeting with the commissioner. Acknowledge BCSP funding in publicity.",
+            conditions="Attend a quarterly review meeting with the commissioner. "
+            "Acknowledge BCSP funding in publicity.",
         )
         made.append(award)
         if spec["state"] == "offered":

@@ -1,11 +1,11 @@
 """Forms for the portal (grant agreement, quarterly returns, uploads) and the admin (award, variation,
 closure, review, payments). Forms validate; services decide."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from commissioning.govuk_forms import GovukFormMixin, word_limited
 from commissioning.models import IndicatorUnit, Theme
@@ -213,7 +213,8 @@ class AwardForm(AllocationMixin, forms.Form):
         return cleaned
 
     def targets(self):
-        return {key: self.cleaned_data[name] for name, key in self.target_keys if self.cleaned_data.get(name) is not None}
+        data = self.cleaned_data
+        return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
 
 
 class VariationForm(AllocationMixin, forms.Form):
@@ -240,7 +241,8 @@ class VariationForm(AllocationMixin, forms.Form):
         return cleaned
 
     def targets(self):
-        return {key: self.cleaned_data[name] for name, key in self.target_keys if self.cleaned_data.get(name) is not None}
+        data = self.cleaned_data
+        return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
 
 
 class CloseAwardForm(forms.Form):
@@ -265,5 +267,5 @@ class ReviewForm(forms.Form):
 
 class RecordPaymentForm(forms.Form):
     paid_on = forms.DateField(label="Date paid", widget=forms.DateInput(attrs={"type": "date"}),
-                              initial=dt.date.today)
+                              initial=timezone.localdate)
     reference = forms.CharField(label="Payment reference", max_length=60)
