@@ -120,3 +120,51 @@ def test_staff_lists_have_bounded_queries(client, commissioner, provider, organi
     add(4)
     with django_assert_max_num_queries(25):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_staff_home_queries_are_bounded(client, commissioner, provider, organisation, django_assert_max_num_queries):
+    from outcomes.services.awards import accept_award
+
+    client.force_login(commissioner)
+
+    def add(n):
+        for _ in range(n):
+            award = award_for(approved_application(organisation=organisation,
+                                                   call=factories.CallFactory(max_project_months=24)), commissioner)
+            accept_award(award=award, actor=provider, typed_name="Pat")
+
+    add(1)
+    client.get(reverse("wagtailadmin_home"))
+    with django_assert_max_num_queries(40) as first:
+        client.get(reverse("wagtailadmin_home"))
+    add(4)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_provider_dashboard_panel_queries_are_bounded(rf, organisation, provider, commissioner,
+                                                      django_assert_num_queries):
+    from outcomes.panels import provider_dashboard_panel
+    from outcomes.services.awards import accept_award
+
+    def add(n):
+        for _ in range(n):
+            award = award_for(approved_application(organisation=organisation,
+                                                   call=factories.CallFactory(max_project_months=24)), commissioner)
+            accept_award(award=award, actor=provider, typed_name="Pat")
+
+    add(1)
+    with django_assert_num_queries(4):
+        provider_dashboard_panel(rf.get("/"), [organisation])
+    add(3)
+    with django_assert_num_queries(4):
+        provider_dashboard_panel(rf.get("/"), [organisation])
+
+
+def test_award_pages_render(client, active_award, commissioner):
+    client.force_login(commissioner)
+    body = client.get(reverse("outcomes_admin:award", args=[active_award.pk])).content.decode()
+    assert active_award.reference in body and "Accepted by Pat Provider" in body and "Q4 2025/26" in body
+    assert client.get(reverse("outcomes_admin:award_vary", args=[active_award.pk])).status_code == 200
+    assert client.get(reverse("outcomes_admin:award_close", args=[active_award.pk])).status_code == 200
+    assert client.get(reverse("outcomes_admin:awards") + "?status=active").status_code == 200

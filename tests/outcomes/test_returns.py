@@ -196,3 +196,24 @@ def test_budget_line_spend_is_limited_to_the_return_year(active_award, provider)
                                            description="Next year", financial_year=2026, amount=Decimal("1"))
     services.save_return_draft(quarterly_return=quarterly_return, actor=provider, spend={other_year.pk: Decimal("5")})
     assert not quarterly_return.spend_lines.exists()
+
+
+def test_hold_and_approve_refused_in_the_wrong_state(award, active_award, commissioner):
+    payment = active_award.payments.order_by("sequence").first()
+    approve_payment(payment=payment, actor=commissioner)
+    with pytest.raises(ValidationError, match="approved for payment, so it cannot be held"):
+        hold_payment(payment=payment, actor=None, reason="Late")
+    with pytest.raises(ValidationError, match="cannot be approved"):
+        approve_payment(payment=payment, actor=commissioner)
+
+
+def test_payments_cannot_be_approved_before_acceptance(award, commissioner):
+    with pytest.raises(ValidationError, match="once the award has been accepted"):
+        approve_payment(payment=award.payments.first(), actor=commissioner)
+
+
+def test_future_payment_dates_are_refused(active_award, commissioner):
+    payment = approve_payment(payment=active_award.payments.first(), actor=commissioner)
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        record_payment(payment=payment, actor=commissioner, paid_on=dt.date.today() + dt.timedelta(days=5),
+                       reference="R")
