@@ -31,3 +31,25 @@ def test_demo_has_a_living_programme_and_is_idempotent():
         if target:
             ratios.add(round(float(result.actual / target), 1))
     assert any(r >= 0.9 for r in ratios) and 0.8 in ratios and 0.5 in ratios
+
+
+@override_settings(DEBUG=True)
+def test_demo_pages_render_for_staff_and_providers(client):
+    from django.urls import reverse
+
+    from commissioning.models import User
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    client.force_login(User.objects.get(email="commissioner@example.org"))
+    for name in ("outcomes_admin:awards", "outcomes_admin:returns", "outcomes_admin:payments", "wagtailadmin_home"):
+        assert client.get(reverse(name)).status_code == 200
+    submitted = QuarterlyReturn.objects.filter(status="submitted").first()
+    assert "Your review" in client.get(reverse("outcomes_admin:return_review", args=[submitted.pk])).content.decode()
+    for award in Award.objects.all():
+        assert client.get(reverse("outcomes_admin:award", args=[award.pk])).status_code == 200
+    client.force_login(User.objects.get(email="provider@example.org"))
+    award = Award.objects.get(organisation__name="Bexley Women's Aid Network")
+    assert client.get(reverse("outcomes_portal:awards")).status_code == 200
+    assert "Quarterly returns" in client.get(reverse("outcomes_portal:award", args=[award.pk])).content.decode()
+    for quarterly_return in award.returns.all():
+        assert client.get(reverse("outcomes_portal:return", args=[quarterly_return.pk])).status_code == 200
