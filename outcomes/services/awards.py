@@ -487,6 +487,11 @@ def vary_award(
         if targets:
             _set_targets(locked, targets)
         returns = _sync_returns(locked, actor)
+        if "end_date" in changes and locked.application_id:
+            # Quarters added by a longer period get the application's proposed targets, like the originals.
+            existing = set(locked.targets.values_list("indicator_id", "financial_year", "quarter"))
+            defaults = default_targets(locked.application, locked.start_date, locked.end_date)
+            _set_targets(locked, {key: value for key, value in defaults.items() if key not in existing})
         _sync_payments(locked, returns, actor)
         variation = Variation.objects.create(award=locked, reason=reason, changes=changes, approved_by=actor)
         record(actor=actor, action="award.varied", obj=locked, from_state=locked.status, to_state=locked.status,

@@ -162,6 +162,10 @@ def test_decline_needs_a_reason_and_is_audited(award, provider):
 
 
 def test_variation_of_amount_and_end_date_adjusts_payments_and_returns(active_award, commissioner):
+    from commissioning.models import ProposedTarget
+
+    outcome = active_award.application.proposed_outcomes.get(indicator__code="survivors-supported-women")
+    ProposedTarget.objects.create(outcome=outcome, financial_year=2026, target=Decimal("30"))
     variation = services.vary_award(award=active_award, actor=commissioner, reason="Extra demand",
                                     amount=Decimal("13000.00"), end_date=dt.date(2026, 6, 30))
     active_award.refresh_from_db()
@@ -169,6 +173,8 @@ def test_variation_of_amount_and_end_date_adjusts_payments_and_returns(active_aw
     assert variation.changes["end_date"] == ["2026-03-31", "2026-06-30"]
     assert variation.approved_by == commissioner
     assert active_award.returns.count() == 5
+    # The added quarter gets the proposed 2026/27 target (one quarter of the year in the award: all 30).
+    assert active_award.targets.get(financial_year=2026, quarter=1).target == Decimal("30")
     live = active_award.payments.exclude(status=PaymentStatus.CANCELLED)
     assert live.count() == 5
     assert sum(live.values_list("amount", flat=True)) == Decimal("13000.00")
