@@ -29,7 +29,6 @@ from commissioning.models import (
     ApplicationStatus,
     Assessment,
     AssessmentStatus,
-    AuditEntry,
     BudgetLine,
     Call,
     Criterion,
@@ -167,7 +166,6 @@ def delete_synthetic():
         Question.objects.filter(call__in=calls).delete()
         calls.delete()
         Organisation.objects.filter(name__startswith=ORG_PREFIX).delete()
-        AuditEntry.objects.filter(actor__email__endswith=EMAIL_DOMAIN).delete()
         User.objects.filter(email__endswith=EMAIL_DOMAIN).delete()
 
 
