@@ -1,7 +1,12 @@
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from .models import Theme
+from .permissions import can
+from .roles import Action
+from .views.email_failures import email_failures
 from .viewsets import CommissioningViewSetGroup, EditOnlyPermissionPolicy
 
 # Themes are created by migration and must always exist: editable, never added or deleted here.
@@ -11,3 +16,18 @@ register_permission_policy(Theme, EditOnlyPermissionPolicy(Theme))
 @hooks.register("register_admin_viewset")
 def register_commissioning_viewsets():
     return CommissioningViewSetGroup()
+
+
+class _AuditorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can(request.user, Action.VIEW_AUDIT)
+
+
+@hooks.register("register_admin_urls")
+def register_email_failures_url():
+    return [path("reports/email-failures/", email_failures, name="email_failures")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_email_failures_menu_item():
+    return _AuditorMenuItem("Email failures", reverse("email_failures"), icon_name="mail", order=900)
