@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test migrate seed clean
+.PHONY: venv run test migrate seed clean bench loadtest
 
 venv: $(STAMP)
 
@@ -27,6 +27,13 @@ run: seed
 
 test: venv
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (bench/run.py) and the deadline-day load test (loadtest/run.py): see docs/performance.md.
+bench: venv
+	$(PYTHON) -m bench.run $(BENCH_ARGS)
+
+loadtest: venv
+	$(PYTHON) -m loadtest.run $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static test-artifacts
