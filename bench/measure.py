@@ -42,7 +42,7 @@ def body_of(response):
     return response.content
 
 
-def measure_page(page, runs):
+def measure_page(page, runs, floor_path=None):
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -69,8 +69,14 @@ def measure_page(page, runs):
         with CaptureQueriesContext(connection) as queries:
             body = body_of(client.get(path))
         query_count = len(queries)  # read now: the capture is a lazy view of the connection's log
-        timings = []
+        timings, floor_timings = [], []
         for _ in range(runs):
+            # The floor is timed alternately with the page, as the same user, so that both see the same
+            # machine load: their ratio is robust on a busy machine, where absolute times are not.
+            if floor_path:
+                started = time.perf_counter()
+                body_of(client.get(floor_path))
+                floor_timings.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             body_of(client.get(path))
             timings.append((time.perf_counter() - started) * 1000)
@@ -79,6 +85,8 @@ def measure_page(page, runs):
     row.update(status="measured", queries=query_count, median_ms=round(statistics.median(timings), 2),
                timings_ms=[round(t, 2) for t in timings], bytes=len(body),
                content_type=response.get("Content-Type", ""))
+    if floor_timings:
+        row["floor_ms"] = round(statistics.median(floor_timings), 2)
     if row["content_type"].startswith(XLSX):
         row.update(bare_openpyxl(body, runs))
     return row
@@ -119,6 +127,8 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     django.setup()
+    from django.urls import reverse
+
     from .pages import FLOORS, PAGES
 
     result = {"scale": args.scale, "counts": dataset_counts(), "floors": {}, "pages": []}
@@ -129,7 +139,7 @@ def main(argv=None):
         result["floors"][key] = floor
         print(f"  floor {key}: {floor.get('median_ms', floor.get('reason'))} ms", flush=True)
     for page in PAGES:
-        row = measure_page(page, args.runs)
+        row = measure_page(page, args.runs, floor_path=reverse(FLOORS[page.floor].url))
         result["pages"].append(row)
         shown = f"{row['queries']} queries, {row['median_ms']} ms" if row["status"] == "measured" else row["reason"]
         print(f"  {page.name}: {row['status']} ({shown})", flush=True)

@@ -36,16 +36,21 @@ def _result(scale, pages, floor_ms=10.0):
             "pages": pages}
 
 
-def _page(name, queries, ms, kind="paginated", status="measured"):
+def _page(name, queries, ms, kind="paginated", status="measured", floor_ms=10.0):
     return {"name": name, "user": "commissioner", "floor": "admin", "kind": kind, "status": status,
-            "queries": queries, "median_ms": ms, "reason": "URL name 'x' does not exist"}
+            "queries": queries, "median_ms": ms, "floor_ms": floor_ms, "reason": "URL name 'x' does not exist"}
 
 
 def test_verdicts_per_row():
     small = _result("1", [_page("ok", 10, 20), _page("n+1", 10, 20), _page("slow", 5, 50), _page("later", 0, 0, status="not available")])
-    large = _result("10", [_page("ok", 10, 22), _page("n+1", 40, 21), _page("slow", 5, 52), _page("later", 0, 0, status="not available")])
+    # At scale 10 the machine was busier (floor 20 ms): "ok" doubled in raw time but not against its floor.
+    large = _result("10", [_page("ok", 10, 44, floor_ms=20), _page("n+1", 40, 21), _page("slow", 5, 52),
+                           _page("grows", 5, 60), _page("later", 0, 0, status="not available")])
+    small["pages"].append(_page("grows", 5, 20))
     verdicts = {row["page"]["name"]: row["verdict"] for row in run.verdicts(small, large)}
     assert verdicts["ok"] == "meets targets"
     assert "queries <= 15" in verdicts["n+1"] and "same queries" in verdicts["n+1"]
     assert "3x floor" in verdicts["slow"]
     assert verdicts["later"].startswith("not available")
+    assert verdicts["grows"] == "does not meet: scale 10 <= 1.2x scale 1"
+    assert "growth" not in verdicts["slow"] and "scale 10" not in verdicts["slow"]
