@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -527,7 +528,7 @@ class Generator:
             provider = self.org_users[award.organisation_id]
             commissioner = self.commissioners[self.call_borough[award.call_id]]
             for _ in range(QUARTERS_PER_AWARD):
-                due = quarter.end + dt.timedelta(days=30)
+                due = quarter.end + dt.timedelta(days=settings.RETURN_DUE_DAYS)
                 fields = self._return_state(quarter, due, provider, commissioner)
                 returns.append(QuarterlyReturn(
                     award=award, financial_year=quarter.financial_year, quarter=quarter.quarter,
