@@ -1,4 +1,5 @@
 from django.urls import path, reverse
+from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
@@ -6,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 from .models import Theme
 from .permissions import can
 from .roles import Action
+from .task_results import TaskResultViewSet, ViewOnlyForAuditors
 from .views.email_failures import email_failures
 from .viewsets import CommissioningViewSetGroup, EditOnlyPermissionPolicy
 
@@ -31,3 +33,12 @@ def register_email_failures_url():
 @hooks.register("register_reports_menu_item")
 def register_email_failures_menu_item():
     return _AuditorMenuItem("Email failures", reverse("email_failures"), icon_name="mail", order=900)
+
+
+# Background task results (django_tasks_db): administrators view them; nobody changes them here.
+register_permission_policy(DBTaskResult, ViewOnlyForAuditors(DBTaskResult))
+
+
+@hooks.register("register_admin_viewset")
+def register_task_results_viewset():
+    return TaskResultViewSet()

@@ -127,3 +127,22 @@ def test_the_report_is_empty_when_nothing_failed(client, administrator):
     client.force_login(administrator)
     response = client.get(reverse("email_failures"))
     assert "No email has failed." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_administrators_see_background_task_results_read_only(client, administrator, commissioner):
+    from django_tasks_db.models import DBTaskResult
+
+    result = DBTaskResult.objects.create(
+        task_path="commissioning.notifications.deliver_email", args_kwargs={"args": [], "kwargs": {}},
+        status="FAILED", exception_class_path="smtplib.SMTPServerDisconnected", traceback="Traceback: refused",
+        queue_name="default", backend_name="default", priority=0,
+    )
+    client.force_login(administrator)
+    listing = client.get(reverse("task_results:index"))
+    assert listing.status_code == 200 and "smtplib.SMTPServerDisconnected" in listing.content.decode()
+    inspect = client.get(reverse("task_results:inspect", args=[result.pk]))
+    assert "Traceback: refused" in inspect.content.decode()
+    assert client.get(reverse("task_results:edit", args=[result.pk])).status_code == 302  # refused
+    client.force_login(commissioner)
+    assert client.get(reverse("task_results:index")).status_code == 302
