@@ -3,7 +3,8 @@ user's action. Tasks are enqueued on commit, so a rolled-back transition sends n
 
 In production the database backend only stores the task; the worker (``python manage.py db_worker``) sends
 it. django-tasks has no automatic retry, so ``deliver_email`` retries itself: a failed attempt is recorded
-in the audit trail (where administrators see it under Reports > Email failures) and the email is enqueued
+in the audit trail (administrators see it under Reports > Email failures; with the database backend each
+attempt is also under Settings > Background tasks, with its traceback) and the email is enqueued
 again after a growing delay, up to ``MAX_ATTEMPTS`` attempts."""
 
 import datetime as dt

@@ -146,3 +146,33 @@ def test_administrators_see_background_task_results_read_only(client, administra
     assert client.get(reverse("task_results:edit", args=[result.pk])).status_code == 302  # refused
     client.force_login(commissioner)
     assert client.get(reverse("task_results:index")).status_code == 302
+
+
+def test_production_backend_only_enqueues(settings, draft, provider, failing_mail, fixed_body,
+                                          django_capture_on_commit_callbacks):
+    """With the database backend (production) the request only stores the task: the mail server is not
+    contacted until the worker (`manage.py db_worker`) runs it, so a slow server cannot slow the request."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            change_application_status(draft, ApplicationStatus.SUBMITTED, actor=provider)
+            send_templated_email(to=provider.email, subject="Application received", template="emails/x.txt")
+    assert failing_mail.attempts == 0
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "commissioning.notifications.deliver_email" and queued.status == "READY"
+
+
+@pytest.mark.django_db
+def test_production_backend_stores_the_retry_for_later(settings, failing_mail):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(smtplib.SMTPException):
+        deliver_email.call(to=["someone@example.test"], subject="Hello", body="Body")
+    retry = DBTaskResult.objects.get()
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after > timezone.now()
+    # Not yet due: the worker leaves it alone until run_after.
+    assert not DBTaskResult.objects.ready().exists()
