@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import portal
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("sign-in/", portal.SignInView.as_view(), name="login"),
     path("sign-out/", portal.SignOutView.as_view(), name="logout"),
     path("", portal.dashboard, name="dashboard"),
+    path("security/", include("commissioning.security.urls")),
 ]

@@ -1,0 +1,14 @@
+from axes.backends import AxesStandaloneBackend
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every sign-in made over the web.
+
+    ``authenticate()`` without a request only happens in code we run ourselves (the shell, the test
+    client's ``login``): there is no client address to lock, so the check is skipped rather than failing.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
