@@ -12,3 +12,13 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_username(request, credentials):
+    """The name django-axes counts failures against: emails match case-insensitively at sign-in
+    (UserManager.get_by_natural_key), so "Sam@X" and "sam@x" must share one count."""
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = (credentials or {}).get(field) or request.POST.get(field, "")
+    return str(value).strip().lower()

@@ -1,5 +1,7 @@
 """Two-factor pages: overview, set up TOTP (QR code drawn here, no outside service), verify, recovery codes."""
 
+from urllib.parse import urlencode
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -69,7 +71,10 @@ def setup(request):
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
     form = SetupTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "Too many wrong codes. Wait a minute, then enter the code your app shows.")
+        elif device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
@@ -77,8 +82,9 @@ def setup(request):
                 audit.record(actor=request.user, action="security.2fa_enabled", obj=request.user)
             otp_login(request, device)
             request.session[RECOVERY_SESSION_KEY] = codes
-            return redirect(f"{reverse('portal:security:recovery_codes')}?next={_next_url(request, _home(request.user))}")
-        form.add_error("token", "The security code is wrong or has expired. Enter the code your app shows now.")
+            return redirect(f"{reverse('portal:security:recovery_codes')}?{urlencode({'next': _next_url(request, _home(request.user))})}")
+        else:
+            form.add_error("token", "The security code is wrong or has expired. Enter the code your app shows now.")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
     return render(
         request,
@@ -104,7 +110,7 @@ def _base32_secret(device):
 @login_required
 def verify(request):
     if not user_has_device(request.user, confirmed=True):
-        return redirect(f"{reverse('portal:security:setup')}?next={_next_url(request, '')}")
+        return redirect(f"{reverse('portal:security:setup')}?{urlencode({'next': _next_url(request, '')})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])

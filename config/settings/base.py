@@ -205,6 +205,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in forms name the email field "username"
+AXES_USERNAME_CALLABLE = "commissioning.security.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 # Content Security Policy (django-csp 4): no inline scripts or styles on our pages. The Wagtail admin
