@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # --- Sign-in security (issue 6, item 2/3) ---
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "commissioning.security.actor.CurrentActorMiddleware",  # the actor for audit entries written by signals
     "commissioning.security.middleware.StaffTwoFactorMiddleware",  # staff need a verified device for /admin/
     "commissioning.security.middleware.SecurityHeadersMiddleware",  # Permissions-Policy, COOP
     "commissioning.security.middleware.ScopedCSPMiddleware",  # CSP; relaxed only under /admin/

@@ -1,0 +1,1 @@
+"""Custom Wagtail admin screens that are not plain model editing."""
