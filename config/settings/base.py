@@ -251,6 +251,11 @@ SMALL_NUMBER_THRESHOLD = int(os.environ.get("SMALL_NUMBER_THRESHOLD", "4"))
 RETURN_DUE_DAYS = int(os.environ.get("RETURN_DUE_DAYS", "21"))
 RAG_GREEN_AT = Decimal(os.environ.get("RAG_GREEN_AT", "90"))
 RAG_AMBER_AT = Decimal(os.environ.get("RAG_AMBER_AT", "70"))
+# Retention (issue 6, item 8; `manage.py apply_retention`): unsuccessful applications (rejected,
+# ineligible, withdrawn) are anonymised this many years after the decision / withdrawal / ineligibility;
+# provider accounts unused for this many days are deactivated. The privacy notice quotes these values.
+RETENTION_UNSUCCESSFUL_YEARS = int(os.environ.get("RETENTION_UNSUCCESSFUL_YEARS", "2"))
+RETENTION_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730"))
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 RETURN_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
