@@ -1,7 +1,7 @@
 """Role changes are audited: adding or removing a user's groups writes "role.added" / "role.removed"."""
 
 from django.contrib.auth.models import Group
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 
 from .. import audit
@@ -15,8 +15,17 @@ def _record(user, action, names):
                      comment=", ".join(sorted(names)))
 
 
+@receiver(pre_save, sender=User, dispatch_uid="bcsp_mark_raw_user_load")
+def mark_raw_load(sender, instance, raw, **kwargs):
+    # loaddata (a restore) saves users raw and then sets their groups: that restores history, it is not
+    # a role change, and the restored audit trail already holds the original entries.
+    instance._bcsp_raw_load = raw
+
+
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="bcsp_audit_role_changes")
 def audit_role_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if getattr(instance, "_bcsp_raw_load", False):
+        return
     if action == "pre_clear":
         # Remember what is about to go: post_clear no longer knows.
         if reverse:
