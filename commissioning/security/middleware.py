@@ -10,6 +10,8 @@ from django_otp import user_has_device
 
 from ..roles import is_staff_user
 
+SECOND_FACTOR_SESSION_KEY = "security_has_second_factor"
+
 
 def admin_prefix():
     return reverse("wagtailadmin_home")
@@ -31,8 +33,9 @@ def _needs_second_factor(request):
     if path.startswith(admin_prefix()) and is_staff_user(user) and settings.STAFF_2FA_REQUIRED:
         has_device = user_has_device(user, confirmed=True)
         return "portal:security:verify" if has_device else "portal:security:setup"
-    # A provider who opted in has to use their device for the portal too.
-    if path.startswith(reverse("portal:dashboard")) and user_has_device(user, confirmed=True):
+    # A provider who opted in has to use their device for the portal too. The flag is set at sign-in
+    # (signals.remember_second_factor), so portal pages cost no extra query.
+    if path.startswith(reverse("portal:dashboard")) and request.session.get(SECOND_FACTOR_SESSION_KEY):
         return "portal:security:verify"
     return None
 

@@ -1,12 +1,22 @@
 """Role changes are audited: adding or removing a user's groups writes "role.added" / "role.removed"."""
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in
+from django_otp import user_has_device
 from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 
 from .. import audit
 from ..models import User
 from .actor import current_actor
+from .middleware import SECOND_FACTOR_SESSION_KEY
+
+
+@receiver(user_logged_in, dispatch_uid="bcsp_remember_second_factor")
+def remember_second_factor(sender, request, user, **kwargs):
+    """Whether this person has a device to verify with, looked up once per sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SECOND_FACTOR_SESSION_KEY] = user_has_device(user, confirmed=True)
 
 
 def _record(user, action, names):

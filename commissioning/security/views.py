@@ -19,6 +19,7 @@ from .. import audit
 from ..govuk_forms import error_summary
 from ..roles import is_staff_user
 from .forms import SetupTokenForm, TokenForm
+from .middleware import SECOND_FACTOR_SESSION_KEY
 
 RECOVERY_SESSION_KEY = "security_new_recovery_codes"
 RECOVERY_CODE_COUNT = 10
@@ -81,6 +82,7 @@ def setup(request):
                 codes = _new_recovery_codes(request.user)
                 audit.record(actor=request.user, action="security.2fa_enabled", obj=request.user)
             otp_login(request, device)
+            request.session[SECOND_FACTOR_SESSION_KEY] = True
             request.session[RECOVERY_SESSION_KEY] = codes
             return redirect(f"{reverse('portal:security:recovery_codes')}?{urlencode({'next': _next_url(request, _home(request.user))})}")
         else:
@@ -110,6 +112,9 @@ def _base32_secret(device):
 @login_required
 def verify(request):
     if not user_has_device(request.user, confirmed=True):
+        request.session[SECOND_FACTOR_SESSION_KEY] = False
+        if not is_staff_user(request.user):  # a provider whose device was removed: nothing to verify
+            return redirect(_next_url(request, _home(request.user)))
         return redirect(f"{reverse('portal:security:setup')}?{urlencode({'next': _next_url(request, '')})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -164,5 +169,6 @@ def disable(request):
         TOTPDevice.objects.filter(user=request.user).delete()
         StaticDevice.objects.filter(user=request.user).delete()
         audit.record(actor=request.user, action="security.2fa_disabled", obj=request.user)
+    request.session[SECOND_FACTOR_SESSION_KEY] = False
     messages.success(request, "Two-step sign-in is turned off.")
     return redirect("portal:security:overview")

@@ -193,3 +193,14 @@ def test_anonymous_security_pages_ask_to_sign_in(client):
     for name in ["overview", "setup", "verify", "recovery_codes"]:
         response = client.get(reverse(f"portal:security:{name}"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("portal:login"))
+
+
+@pytest.mark.django_db
+def test_a_provider_whose_device_was_removed_is_not_stuck(client, provider):
+    device = TOTPDevice.objects.create(user=provider, name="app", confirmed=True)
+    client.force_login(provider)  # the sign-in remembers that this person has a device
+    assert client.get(reverse("portal:dashboard"))["Location"].startswith(reverse("portal:security:verify"))
+    device.delete()  # e.g. reset by an administrator
+    response = client.get(reverse("portal:security:verify") + "?next=/portal/")
+    assert response["Location"] == "/portal/"
+    assert client.get(reverse("portal:dashboard")).status_code == 200
