@@ -204,3 +204,20 @@ def test_a_provider_whose_device_was_removed_is_not_stuck(client, provider):
     response = client.get(reverse("portal:security:verify") + "?next=/portal/")
     assert response["Location"] == "/portal/"
     assert client.get(reverse("portal:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_reset_two_factor_command_removes_devices_and_is_audited(administrator):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    TOTPDevice.objects.create(user=administrator, name="app", confirmed=True)
+    out = StringIO()
+    call_command("reset_two_factor", administrator.email.upper(), reason="Ticket 42: lost phone", stdout=out)
+    assert "Removed 1 device record(s)" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=administrator).exists()
+    entry = AuditEntry.objects.get(action="security.2fa_reset")
+    assert entry.comment == "Ticket 42: lost phone" and entry.object_id == str(administrator.pk)
+    with pytest.raises(CommandError, match="No account has the email address"):
+        call_command("reset_two_factor", "nobody@example.test", reason="x")
