@@ -20,21 +20,9 @@ from outcomes.services.awards import accept_award
 from tests import factories
 from tests.outcomes.conftest import approved_application, award_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 AFTER = dt.date(2026, 4, 30)
-
-
-@pytest.fixture(autouse=True)
-def library(transactional_db):
-    """A transactional test before this one flushed the tables, and with them the themes and indicators
-    the data migration seeds: put them back (idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
-    seed = importlib.import_module("commissioning.migrations.0002_themes_indicators_roles")
-    seed.create_themes_and_indicators(apps, None)
 
 
 def race(*jobs):
