@@ -23,7 +23,7 @@ def resolve(page, obj):
         return None, f"no object to show: picker '{page.pick}' found nothing in this dataset"
     if page.url:
         try:
-            return reverse(page.url, args=[getattr(obj, a) for a in page.args]), None
+            return reverse(page.url, args=[*(getattr(obj, a) for a in page.args), *page.literal_args]), None
         except NoReverseMatch:
             return None, f"URL name '{page.url}' does not exist (not merged yet?)"
     path = page.path.format(obj=obj)
@@ -34,6 +34,11 @@ def resolve(page, obj):
     if match.url_name == "wagtail_serve" and not page.wagtail_page:
         return None, f"path {path} only matches Wagtail's page catch-all"
     return path, None
+
+
+def login(client, user):
+    """Sign the test client in as ``user`` the way a real session would be."""
+    client.force_login(user)
 
 
 def body_of(response):
@@ -58,7 +63,7 @@ def measure_page(page, runs, floor_path=None):
     client = Client()
     user = USERS[page.user]()
     if user is not None:
-        client.force_login(user)
+        login(client, user)
     try:
         for _ in range(WARM_RUNS):
             response = client.get(path)
