@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..permissions import can, require
 from ..roles import Action
+from ..spreadsheets import write_only_xlsx
 from ..services import assessment as services
 from . import forms
 
@@ -376,7 +377,11 @@ def export(request, call_pk, fmt):
     dataset = ApplicationExportResource(call=call).export()
     record(actor=request.user, action="applications.exported", obj=call,
            comment=f"{len(dataset)} applications as {fmt.upper()}.", data={"format": fmt})
-    content = dataset.export(fmt)
+    if fmt == "xlsx":
+        # Written row by row (openpyxl write-only): tablib would build the whole workbook in memory first.
+        content = write_only_xlsx(dataset.headers, dataset, title=f"{call.reference} applications")
+    else:
+        content = dataset.export(fmt)
     response = HttpResponse(content.encode("utf-8") if isinstance(content, str) else content,
                             content_type=EXPORT_FORMATS[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
