@@ -14,11 +14,13 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -157,7 +159,10 @@ def main(argv=None):
     parts = urlsplit(base_url)
     db_url = urlunsplit(parts._replace(path=f"/{DB_NAME}"))
     admin_url = urlunsplit(parts._replace(path="/postgres"))
-    os.environ.update(SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="127.0.0.1,localhost", DEBUG="false")
+    # The seeded drafts' attachments go to a throwaway directory, removed at the end.
+    media = tempfile.mkdtemp(prefix="bcsp-loadtest-media-")
+    os.environ.update(SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="127.0.0.1,localhost", DEBUG="false",
+                      PRIVATE_MEDIA_ROOT=media)
     # Fail before doing anything if the portal's pages are not there: never report a fake success.
     if django_step(db_url, "-m", "loadtest.django_side", "check", timeout=120):
         sys.exit(2)
@@ -238,6 +243,7 @@ def main(argv=None):
             except subprocess.TimeoutExpired:
                 os.killpg(gunicorn.pid, signal.SIGKILL)
         admin(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        shutil.rmtree(media, ignore_errors=True)
 
 
 if __name__ == "__main__":
