@@ -134,8 +134,9 @@ def main(argv=None):
     django.setup()
     from django.urls import reverse
 
-    from .pages import FLOORS, PAGES
+    from .pages import FLOORS, PAGES, ensure_public_pages
 
+    ensure_public_pages()
     result = {"scale": args.scale, "counts": dataset_counts(), "floors": {}, "pages": []}
     # One floor per (base template, user) pair in use: a signed-in request costs a session and a user query.
     for key in sorted({f"{page.floor}:{page.user}" for page in PAGES}):

@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -83,6 +84,9 @@ def provider_journey(base, provider, session, deadline, submit_at, recorder, sto
         beliefs["submit"] = {"outcome": "error", "detail": "could not sign in"}
         return beliefs
     save_url, submit_url = base + provider["save_path"], base + provider["submit_path"]
+    # People do not all press Save in the same millisecond: each provider starts at its own moment within
+    # its first save interval (seeded by its number, so runs repeat), then saves at an even pace.
+    time.sleep(random.Random(provider["number"]).uniform(0, max(0.1, (submit_at - 2 - time.time()) / 5)))
     now = time.time()
     gap = max(0.1, (submit_at - 2 - now) / 5)
     for save_number in range(1, 6):
