@@ -321,6 +321,15 @@ class IndicatorOutcome:
     percent: Decimal | None = None
     projects: list = field(default_factory=list)
 
+    @property
+    def rag_counts(self):
+        """[(label, number of projects)] by RAG: how a per-project indicator stands without averaging it."""
+        counts = {"green": 0, "amber": 0, "red": 0, None: 0}
+        for project in self.projects:
+            counts[project.rag] += 1
+        return [("Green", counts["green"]), ("Amber", counts["amber"]), ("Red", counts["red"]),
+                ("No target", counts[None])]
+
 
 @dataclass
 class ThemeOutcomes:
