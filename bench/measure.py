@@ -37,8 +37,23 @@ def resolve(page, obj):
 
 
 def login(client, user):
-    """Sign the test client in as ``user`` the way a real session would be."""
+    """Sign the test client in as ``user`` the way a real session would be: staff with a verified second
+    factor (a confirmed TOTP device, as after signing in with a code), since /admin/ requires one when
+    STAFF_2FA_REQUIRED is on (production and the bench); providers with their password session only."""
+    from commissioning.roles import is_staff_user
+
     client.force_login(user)
+    if not is_staff_user(user):
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Bench authenticator", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def body_of(response):

@@ -59,6 +59,7 @@ def bench_urls(settings):
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [*templates[0]["DIRS"], settings.BASE_DIR / "bench" / "templates"]
     settings.TEMPLATES = templates
+    settings.STAFF_2FA_REQUIRED = True  # as in production: staff pages need the OTP-verified session login() gives
 
 
 def _drop_call_pages():
