@@ -14,8 +14,7 @@ from loadtest import adapter, django_side
 
 
 @pytest.fixture
-def plan(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+def plan(tmp_path):
     out = tmp_path / "plan.json"
     closes = timezone.now() + dt.timedelta(hours=1)
     assert django_side.seed(2, closes.isoformat(), str(out)) == 0
