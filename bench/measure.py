@@ -23,7 +23,7 @@ def resolve(page, obj):
         return None, f"no object to show: picker '{page.pick}' found nothing in this dataset"
     if page.url:
         try:
-            return reverse(page.url, args=[getattr(obj, a) for a in page.args]), None
+            return reverse(page.url, args=[*(getattr(obj, a) for a in page.args), *page.literal_args]), None
         except NoReverseMatch:
             return None, f"URL name '{page.url}' does not exist (not merged yet?)"
     path = page.path.format(obj=obj)
@@ -34,6 +34,26 @@ def resolve(page, obj):
     if match.url_name == "wagtail_serve" and not page.wagtail_page:
         return None, f"path {path} only matches Wagtail's page catch-all"
     return path, None
+
+
+def login(client, user):
+    """Sign the test client in as ``user`` the way a real session would be: staff with a verified second
+    factor (a confirmed TOTP device, as after signing in with a code), since /admin/ requires one when
+    STAFF_2FA_REQUIRED is on (production and the bench); providers with their password session only."""
+    from commissioning.roles import is_staff_user
+
+    client.force_login(user)
+    if not is_staff_user(user):
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Bench authenticator", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def body_of(response):
@@ -58,7 +78,7 @@ def measure_page(page, runs, floor_path=None):
     client = Client()
     user = USERS[page.user]()
     if user is not None:
-        client.force_login(user)
+        login(client, user)
     try:
         for _ in range(WARM_RUNS):
             response = client.get(path)
@@ -129,8 +149,9 @@ def main(argv=None):
     django.setup()
     from django.urls import reverse
 
-    from .pages import FLOORS, PAGES
+    from .pages import FLOORS, PAGES, ensure_public_pages
 
+    ensure_public_pages()
     result = {"scale": args.scale, "counts": dataset_counts(), "floors": {}, "pages": []}
     # One floor per (base template, user) pair in use: a signed-in request costs a session and a user query.
     for key in sorted({f"{page.floor}:{page.user}" for page in PAGES}):

@@ -8,8 +8,8 @@ a key of ``PICKERS``); and its ``kind``, which decides the target it is held to:
 - "export": a download; an XLSX is compared with bare openpyxl writing the same cells.
 ``floor`` says which floor view it is compared with: "public" (base.html) or "admin" (Wagtail admin).
 
-URL names are resolved when the bench runs: an entry whose URL does not exist yet (a feature still on
-another branch) is reported "not available" with the reason, never counted as a pass.
+URL names are resolved when the bench runs: an entry whose URL does not resolve is reported "not
+available" with the reason, never counted as a pass.
 """
 
 from dataclasses import dataclass, field
@@ -25,35 +25,38 @@ class Page:
     path: str = ""  # or a literal path, formatted with the picked object: "/projects/{obj.pk}/"
     pick: str = ""
     args: tuple = field(default_factory=tuple)  # attribute names of the picked object, for reverse()
+    literal_args: tuple = field(default_factory=tuple)  # fixed arguments after those, e.g. a format
     kind: str = "paginated"
     floor: str = "public"
     wagtail_page: bool = False  # the path is served by a Wagtail page (the catch-all), not a Django view
 
 
 PAGES = [
-    # What exists on the foundation branch.
     Page("Public home page", user="anonymous", path="/", wagtail_page=True),
     Page("Provider portal dashboard", user="provider", url="portal:dashboard"),
     Page("Staff calls list (Wagtail admin)", user="commissioner", url="calls:index", floor="admin"),
     Page("Staff call inspect (Wagtail admin)", user="commissioner", url="calls:inspect", pick="call", args=("pk",),
          floor="admin"),
     Page("Staff organisations list (Wagtail admin)", user="commissioner", url="organisations:index", floor="admin"),
-    # Issue 7's main pages, on other branches until merged: adjust the URL names to the merged ones.
+    # Issue 7's main pages.
     Page("Executive dashboard", user="executive", url="reporting:dashboard", kind="aggregate", floor="admin"),
     Page("Theme drill-down", user="executive", url="reporting:theme", pick="theme", args=("slug",),
          kind="aggregate", floor="admin"),
-    Page("Project page (award)", user="commissioner", url="awards:inspect", pick="award", args=("pk",), floor="admin"),
-    Page("Staff application list", user="commissioner", url="applications:index", floor="admin"),
-    Page("Moderation panel", user="commissioner", url="assessment:moderation", pick="call", args=("pk",),
+    Page("Project page", user="executive", url="reporting:project", pick="award", args=("pk",), floor="admin"),
+    Page("Award page (staff)", user="commissioner", url="outcomes_admin:award", pick="award", args=("pk",),
          floor="admin"),
-    Page("Provider dashboard (with awards)", user="provider", url="portal:awards"),
-    Page("Return review", user="commissioner", url="returns:review", pick="submitted_return", args=("pk",),
+    Page("Staff application list", user="commissioner", url="assessment_admin:applications", pick="call",
+         args=("pk",), floor="admin"),
+    Page("Moderation panel", user="commissioner", url="assessment_admin:moderation", pick="call", args=("pk",),
          floor="admin"),
+    Page("Provider awards list", user="provider", url="outcomes_portal:awards"),
+    Page("Return review", user="commissioner", url="outcomes_admin:return_review", pick="submitted_return",
+         args=("pk",), floor="admin"),
     Page("Public funded-projects page", user="anonymous", path="/funded-projects/", wagtail_page=True),
-    Page("360Giving export", user="executive", url="reporting:threesixtygiving", kind="export", floor="admin"),
+    Page("360Giving export", user="anonymous", url="opendata:360giving_json", kind="export"),
     Page("Board pack", user="executive", url="reporting:board_pack", kind="export", floor="admin"),
-    Page("Application XLSX export", user="commissioner", url="applications:export", pick="call", args=("pk",),
-         kind="export", floor="admin"),
+    Page("Application XLSX export", user="commissioner", url="assessment_admin:export", pick="call",
+         args=("pk",), literal_args=("xlsx",), kind="export", floor="admin"),
 ]
 
 FLOORS = {
@@ -69,10 +72,12 @@ def _user(email):
 
 
 def _busiest_provider():
-    """The org admin of the organisation with the most applications: the heaviest provider pages."""
+    """The org admin of the organisation with the most awards, then applications: the heaviest provider pages."""
     from commissioning.models import Membership, Organisation
 
-    org = Organisation.objects.annotate(n=Count("applications")).order_by("-n", "pk").first()
+    org = (Organisation.objects.annotate(awards_n=Count("awards", distinct=True),
+                                         n=Count("applications", distinct=True))
+           .order_by("-awards_n", "-n", "pk").first())
     return Membership.objects.filter(organisation=org, role="org_admin").select_related("user").first().user
 
 
@@ -101,10 +106,26 @@ def _busiest_call():
     return Call.objects.annotate(n=Count("applications")).order_by("-n", "pk").first()
 
 
+def _busiest_active_award():
+    """The active award with the most quarterly returns: the fullest project and award pages."""
+    from outcomes.models import Award
+
+    return (Award.objects.filter(status="active").annotate(n=Count("returns"))
+            .order_by("-n", "pk").first())
+
+
+def ensure_public_pages():
+    """The public website's pages (home, themes, calls, funded projects...): the generator makes grants data
+    only, and the funded-projects page is a Wagtail page. Idempotent."""
+    from cms.demo import seed_website
+
+    seed_website()
+
+
 PICKERS = {
     "call": _busiest_call,
     "theme": _pick("commissioning.Theme"),
-    "award": _pick("outcomes.Award", status="active"),
+    "award": _busiest_active_award,
     "application": _pick("commissioning.Application", status="approved"),
     "submitted_return": _pick("outcomes.QuarterlyReturn", status="submitted"),
 }

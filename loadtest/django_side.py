@@ -40,10 +40,15 @@ def seed(providers, closes_at, out):
     from django.db import transaction
     from django.urls import reverse
 
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
     from commissioning.models import (
-        Application, BudgetLine, Call, Criterion, Membership, Organisation, Question, Theme, User,
+        Application, Attachment, AttachmentKind, BudgetLine, Call, Criterion, Indicator, Membership, Organisation,
+        ProposedOutcome, ProposedTarget, Question, Theme, User,
     )
     from commissioning.roles import Role
+    from commissioning.services.applications import project_years
 
     from . import adapter
 
@@ -57,9 +62,15 @@ def seed(providers, closes_at, out):
             closes_at=closes, eligibility="Anyone.",
         )
         call.themes.set(Theme.objects.all()[:2])
+        call.save()  # a ParentalManyToManyField (modelcluster) keeps its set() in memory until the call is saved
         Criterion.objects.create(call=call, name="Need", weight=100, sort_order=0)
         question = Question.objects.create(call=call, text="How will you reach people?", sort_order=0)
         provider_group = Group.objects.get(name=Role.PROVIDER.value)
+        years = project_years(call)
+        indicator = Indicator.objects.library().first()
+        # Each draft is complete under the portal's rules (every section, both required attachments), so
+        # the only reason a submission can be refused is the deadline.
+        document = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
         for n in range(1, providers + 1):
             org = Organisation.objects.create(
                 name=f"Load Test Organisation {n:03d}", legal_form="community_group", address_line_1="1 Road",
@@ -67,7 +78,8 @@ def seed(providers, closes_at, out):
                 safeguarding_lead_email=f"lead{n}@loadtest.example",
             )
             user = User.objects.create(email=f"provider{n:03d}@loadtest.example", password=password_hash,
-                                       first_name="Load", last_name=f"Tester {n}")
+                                       first_name="Load", last_name=f"Tester {n}",
+                                       email_confirmed_at=timezone.now())
             user.groups.add(provider_group)
             Membership.objects.create(user=user, organisation=org, role="org_admin", status="approved")
             application = Application.objects.create(
@@ -79,7 +91,16 @@ def seed(providers, closes_at, out):
             application.themes.set(call.themes.all())
             application.answers.create(question=question, text="By outreach.")
             BudgetLine.objects.create(application=application, category="staff", description="Worker",
-                                      financial_year=closes.year, amount=10000)
+                                      financial_year=years[0], amount=10000)
+            outcome = ProposedOutcome.objects.create(application=application, indicator=indicator)
+            ProposedTarget.objects.bulk_create(
+                ProposedTarget(outcome=outcome, financial_year=year, target=10) for year in years
+            )
+            for kind in (AttachmentKind.SAFEGUARDING_POLICY, AttachmentKind.ACCOUNTS):
+                attachment = Attachment(application=application, kind=kind, original_name=f"{kind}.pdf",
+                                        content_type="application/pdf", size=len(document), sha256="0" * 64)
+                attachment.file.save(f"{kind}.pdf", ContentFile(document), save=False)
+                attachment.save()
             plan["providers"].append({
                 "number": n, "email": user.email, "password": PASSWORD, "application": application.pk,
                 "save_path": reverse(adapter.SAVE_SECTION_URL_NAME,

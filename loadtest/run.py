@@ -12,13 +12,17 @@ import argparse
 import datetime as dt
 import json
 import os
+import platform
+import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -34,6 +38,25 @@ RESULTS = ROOT / "bench-results"
 DB_NAME = "bcsp_loadtest"
 REQUEST_TIMEOUT = 10  # seconds, per request
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- loadtest:start -->", "<!-- loadtest:end -->"
+REPORT = []  # the lines printed, copied into docs/performance.md at the end
+
+
+def say(line=""):
+    print(line, flush=True)
+    REPORT.append(line)
+
+
+def write_doc(header):
+    """Put this run's report between the load-test markers in docs/performance.md."""
+    text = DOC.read_text()
+    if START not in text:
+        return
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    body = "\n".join([header, "", "```", *REPORT, "```"])
+    DOC.write_text(f"{head}{START}\n{body}\n{END}{tail}")
 
 
 class Recorder:
@@ -81,6 +104,9 @@ def provider_journey(base, provider, session, deadline, submit_at, recorder, sto
         beliefs["submit"] = {"outcome": "error", "detail": "could not sign in"}
         return beliefs
     save_url, submit_url = base + provider["save_path"], base + provider["submit_path"]
+    # People do not all press Save in the same millisecond: each provider starts at its own moment within
+    # its first save interval (seeded by its number, so runs repeat), then saves at an even pace.
+    time.sleep(random.Random(provider["number"]).uniform(0, max(0.1, (submit_at - 2 - time.time()) / 5)))
     now = time.time()
     gap = max(0.1, (submit_at - 2 - now) / 5)
     for save_number in range(1, 6):
@@ -111,15 +137,16 @@ def provider_journey(base, provider, session, deadline, submit_at, recorder, sto
     return beliefs
 
 
-def report(title, recorder):
+def report(title, recorder, target=False):
     latencies = sorted(recorder.latencies)
-    print(f"{title}: {len(latencies)} requests, {len(recorder.errors)} errors (5xx or no response)")
+    say(f"{title}: {len(latencies)} requests, {len(recorder.errors)} errors (5xx or no response)")
     if latencies:
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-        print(f"  latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-              f"max {latencies[-1] * 1000:.0f} ms")
+        say(f"  latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {latencies[-1] * 1000:.0f} ms"
+            + ("" if not target else "  (target p95 < 1 s: " + ("met)" if p95 < 1 else "NOT MET)")))
     for error in recorder.errors[:20]:
-        print("  ERROR:", error)
+        say(f"  ERROR: {error}")
 
 
 def free_port():
@@ -128,9 +155,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def django_step(db_url, *args, timeout):
+def django_step(db_url, *args, timeout, stdout=None):
     env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "loadtest.settings"}
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, timeout=timeout).returncode
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, timeout=timeout, stdout=stdout).returncode
+
+
+def machine():
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = "unknown CPU"
+    return f"{cpu}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
 
 
 def admin(url, *statements):
@@ -147,6 +182,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--deadline-in", type=int, default=30, help="seconds from the start of driving")
+    parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     args = parser.parse_args(argv)
     # A terminated run still stops gunicorn and drops its database (the finally block below).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit("terminated"))
@@ -157,7 +193,10 @@ def main(argv=None):
     parts = urlsplit(base_url)
     db_url = urlunsplit(parts._replace(path=f"/{DB_NAME}"))
     admin_url = urlunsplit(parts._replace(path="/postgres"))
-    os.environ.update(SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="127.0.0.1,localhost", DEBUG="false")
+    # The seeded drafts' attachments go to a throwaway directory, removed at the end.
+    media = tempfile.mkdtemp(prefix="bcsp-loadtest-media-")
+    os.environ.update(SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="127.0.0.1,localhost", DEBUG="false",
+                      PRIVATE_MEDIA_ROOT=media)
     # Fail before doing anything if the portal's pages are not there: never report a fake success.
     if django_step(db_url, "-m", "loadtest.django_side", "check", timeout=120):
         sys.exit(2)
@@ -223,12 +262,19 @@ def main(argv=None):
         outcomes = {}
         for client in clients:
             outcomes[client["submit"]["outcome"]] = outcomes.get(client["submit"]["outcome"], 0) + 1
-        print(f"Providers finished: {len(done)}/{len(futures)}; submit outcomes: {outcomes}")
-        report("Deadline window (saves and submits)", recorder)
-        problems = django_step(db_url, "-m", "loadtest.django_side", "verify", "--beliefs", str(beliefs_path),
-                               timeout=120)
+        say(f"Providers finished: {len(done)}/{len(futures)}; submit outcomes: {outcomes}")
+        report("Deadline window (saves and submits)", recorder, target=True)
+        verify_log = RESULTS / "loadtest_verify.txt"
+        with open(verify_log, "w") as out:
+            problems = django_step(db_url, "-m", "loadtest.django_side", "verify", "--beliefs", str(beliefs_path),
+                                   timeout=120, stdout=out)
+        for line in verify_log.read_text().splitlines():
+            say(line)
         failed = bool(problems or recorder.errors or sign_ins.errors or not_done)
-        print("LOAD TEST " + ("FAILED" if failed else "PASSED: no lost or duplicated submissions, no errors"))
+        say("LOAD TEST " + ("FAILED" if failed else "PASSED: no lost or duplicated submissions, no errors"))
+        if not args.no_doc:
+            write_doc(f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC} on {machine()}: {len(providers)} "
+                      f"providers, gunicorn {args.workers} workers, deadline {args.deadline_in} s after the start.")
         sys.exit(1 if failed else 0)
     finally:
         if gunicorn is not None and gunicorn.poll() is None:
@@ -238,6 +284,7 @@ def main(argv=None):
             except subprocess.TimeoutExpired:
                 os.killpg(gunicorn.pid, signal.SIGKILL)
         admin(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        shutil.rmtree(media, ignore_errors=True)
 
 
 if __name__ == "__main__":

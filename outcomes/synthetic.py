@@ -120,7 +120,8 @@ class Counts:
     def for_scale(cls, scale: float) -> "Counts":
         if scale <= 0:
             raise ValueError("The scale must be more than 0.")
-        calls = max(1, round(CALLS_PER_SCALE * scale))
+        # At least one closed call (with decisions, awards and returns) besides the open one.
+        calls = max(2, round(CALLS_PER_SCALE * scale))
         applications = max(calls * 2, round(APPLICATIONS_PER_SCALE * scale))
         # An organisation applies at most once per call, so each call needs enough organisations.
         organisations = max(round(ORGANISATIONS_PER_SCALE * scale), math.ceil(applications / calls) + 1)
@@ -294,7 +295,10 @@ class Generator:
         for i in range(self.counts.calls):
             borough, j = divmod(i, per_borough)
             in_borough = min(per_borough, self.counts.calls - borough * per_borough)
-            year = first_year + (j * 5) // max(1, in_borough - 1)
+            # Closed calls spread over the five years, the latest in the last one: a small dataset's few
+            # closed calls are recent, so it too has active awards and returns in review.
+            closed_calls = max(1, in_borough - 1)
+            year = first_year + 4 - ((closed_calls - 1 - j) * 5) // closed_calls
             is_open = j == in_borough - 1
             if is_open:
                 opens, closes = self.now - dt.timedelta(days=30), self.now + dt.timedelta(days=21)
@@ -600,7 +604,8 @@ class Generator:
             "safeguarding_incidents": self.rng.randint(0, 3),
             "submitted_at": _aware(submitted, 15), "submitted_by": provider, "status": ReturnStatus.SUBMITTED,
         }
-        approved = submitted + dt.timedelta(days=self.rng.randint(3, 20))
+        # Reviews take from a few days to five weeks, so the latest quarter's returns are partly still in review.
+        approved = submitted + dt.timedelta(days=self.rng.randint(3, 35))
         if roll < 0.11:
             fields["status"] = ReturnStatus.CHANGES_REQUESTED
         elif approved < self.today:

@@ -3,6 +3,7 @@ service and renders or redirects; the services hold the rules."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,6 +27,7 @@ from ..models import (
 )
 from ..permissions import can, require
 from ..roles import Action
+from ..spreadsheets import write_only_xlsx
 from ..services import assessment as services
 from . import forms
 
@@ -80,11 +82,18 @@ def index(request):
     return TemplateResponse(request, "commissioning/admin/my_assessments.html", {"assignments": assignments})
 
 
+APPLICATIONS_PER_PAGE = 50
+
+
 def application_list(request, call_pk):
     _require_reader(request.user)
     call = get_object_or_404(Call, pk=call_pk)
     filters = {key: request.GET.get(key, "").strip() for key in ("status", "theme", "assessor", "band", "search")}
-    applications = list(selectors.application_list(request.user, call, **filters))
+    # Paginated: a London-sized call can have hundreds of applications, and the page should not grow with it.
+    page = Paginator(selectors.application_list(request.user, call, **filters), APPLICATIONS_PER_PAGE).get_page(
+        request.GET.get("p")
+    )
+    applications = list(page.object_list)
     for application in applications:
         application.needs_reassignment = (
             application.status in services.ASSIGNABLE
@@ -98,6 +107,8 @@ def application_list(request, call_pk):
         {
             "call": call,
             "applications": applications,
+            "page": page,
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
             "filters": filters,
             "statuses": [s for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
             "themes": call.themes.all(),
@@ -376,7 +387,11 @@ def export(request, call_pk, fmt):
     dataset = ApplicationExportResource(call=call).export()
     record(actor=request.user, action="applications.exported", obj=call,
            comment=f"{len(dataset)} applications as {fmt.upper()}.", data={"format": fmt})
-    content = dataset.export(fmt)
+    if fmt == "xlsx":
+        # Written row by row (openpyxl write-only): tablib would build the whole workbook in memory first.
+        content = write_only_xlsx(dataset.headers, dataset, title=f"{call.reference} applications")
+    else:
+        content = dataset.export(fmt)
     response = HttpResponse(content.encode("utf-8") if isinstance(content, str) else content,
                             content_type=EXPORT_FORMATS[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -146,10 +146,21 @@ def _share(part_pence, total_pence):
     return (Decimal(part_pence) * 100 / Decimal(total_pence)).quantize(Decimal("0.1"))
 
 
-def theme_spend(filters: Filters, themes=None):
+def _paid_rows(filters):
+    """(paid_on, amount, *basis points) of every paid payment in scope: one query that both the theme totals
+    and the by-quarter chart read."""
+    payment_bps = [f"award__{name}" for name in BP_FIELDS]
+    return list(_paid_payments(filters).values_list("paid_on", "amount", *payment_bps))
+
+
+def theme_spend(filters: Filters, themes=None, paid_rows=None):
     """Committed and paid per theme, apportioned per award and per payment. Returns
     (list of ThemeSpend, committed total, paid total); the totals are sums of the award and payment
-    amounts themselves, which equal the sums of the theme parts by construction."""
+    amounts themselves, which equal the sums of the theme parts by construction.
+
+    Apportioning stays in Python on purpose: each award's and payment's pence are split across themes by
+    largest remainder so that the parts add up to the whole to the penny; a SQL SUM(amount * bp) / 10000
+    would round per theme and drift. It reads two value rows per award or payment in scope (no objects)."""
     themes = list(themes if themes is not None else Theme.objects.all())
     committed = dict.fromkeys(THEME_SLUGS, 0)
     paid = dict.fromkeys(THEME_SLUGS, 0)
@@ -159,8 +170,7 @@ def theme_spend(filters: Filters, themes=None):
         committed_total += pence
         for slug, part in zip(THEME_SLUGS, apportion_pence(pence, bps)):
             committed[slug] += part
-    payment_bps = [f"award__{name}" for name in BP_FIELDS]
-    for amount, *bps in _paid_payments(filters).values_list("amount", *payment_bps):
+    for _, amount, *bps in (paid_rows if paid_rows is not None else _paid_rows(filters)):
         pence = to_pence(amount)
         paid_total += pence
         for slug, part in zip(THEME_SLUGS, apportion_pence(pence, bps)):
@@ -179,11 +189,10 @@ def theme_spend(filters: Filters, themes=None):
     return rows, from_pence(committed_total), from_pence(paid_total)
 
 
-def paid_by_quarter(filters: Filters):
+def paid_by_quarter(filters: Filters, paid_rows=None):
     """[(FinancialQuarter, {theme slug: Decimal})] in date order, for quarters with payments."""
     by_quarter = defaultdict(lambda: dict.fromkeys(THEME_SLUGS, 0))
-    payment_bps = [f"award__{name}" for name in BP_FIELDS]
-    for paid_on, amount, *bps in _paid_payments(filters).values_list("paid_on", "amount", *payment_bps):
+    for paid_on, amount, *bps in (paid_rows if paid_rows is not None else _paid_rows(filters)):
         bucket = by_quarter[quarter_of(paid_on)]
         for slug, part in zip(THEME_SLUGS, apportion_pence(to_pence(amount), bps)):
             bucket[slug] += part
@@ -312,6 +321,15 @@ class IndicatorOutcome:
     percent: Decimal | None = None
     projects: list = field(default_factory=list)
 
+    @property
+    def rag_counts(self):
+        """[(label, number of projects)] by RAG: how a per-project indicator stands without averaging it."""
+        counts = {"green": 0, "amber": 0, "red": 0, None: 0}
+        for project in self.projects:
+            counts[project.rag] += 1
+        return [("Green", counts["green"]), ("Amber", counts["amber"]), ("Red", counts["red"]),
+                ("No target", counts[None])]
+
 
 @dataclass
 class ThemeOutcomes:
@@ -323,9 +341,9 @@ class ThemeOutcomes:
         return self.theme.name if self.theme else "All themes"
 
 
-def outcomes(filters: Filters, today=None):
+def outcomes(filters: Filters, today=None, themes=None):
     """Per theme, each indicator with targets this year to date, and per-project figures.
-    Returns (list of ThemeOutcomes, {award_id: worst RAG})."""
+    Returns (list of ThemeOutcomes, {award_id: worst RAG}). ``themes``: the themes, if already read."""
     awards = awards_for(filters)
     ytd = ytd_quarters_filter(filters, today)
     targets = (
@@ -390,7 +408,7 @@ def outcomes(filters: Filters, today=None):
         if rag and (award_id not in worst or RAG_ORDER[rag] < RAG_ORDER[worst[award_id]]):
             worst[award_id] = rag
 
-    themes = {t.pk: ThemeOutcomes(theme=t) for t in Theme.objects.all()}
+    themes = {t.pk: ThemeOutcomes(theme=t) for t in (themes if themes is not None else Theme.objects.all())}
     general = ThemeOutcomes(theme=None)
     ordered = sorted(indicators.values(), key=lambda i: (i.display_order, i.name))
     for indicator in ordered:
@@ -529,21 +547,23 @@ def project_list(filters: Filters):
 def financial_years_available():
     """Financial years that have awards, calls or payments, plus the current one, newest first."""
     years = {current_financial_year()}
-    for start in Award.objects.values_list("start_date", flat=True).distinct():
+    # Distinct start months, not dates: at most twelve rows a year, however many awards there are.
+    for start in Award.objects.dates("start_date", "month"):
         years.add(start.year if start.month >= 4 else start.year - 1)
     return sorted(years, reverse=True)
 
 
-def dashboard(filters: Filters, today=None):
+def dashboard(filters: Filters, today=None, themes=None):
     """Everything the dashboard shows, in a fixed number of queries."""
-    themes = list(Theme.objects.all())
-    spend, committed, paid = theme_spend(filters, themes)
+    themes = list(themes if themes is not None else Theme.objects.all())
+    paid_rows = _paid_rows(filters)
+    spend, committed, paid = theme_spend(filters, themes, paid_rows=paid_rows)
     return {
         "filters": filters,
         "headline": headline(filters, committed=committed, paid=paid, today=today),
         "theme_spend": spend,
-        "paid_by_quarter": paid_by_quarter(filters),
-        "outcomes": outcomes(filters, today)[0],
+        "paid_by_quarter": paid_by_quarter(filters, paid_rows=paid_rows),
+        "outcomes": outcomes(filters, today, themes=themes)[0],
         "themes": themes,
         "committed_total": committed,
         "paid_total": paid,

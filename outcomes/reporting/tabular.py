@@ -9,7 +9,7 @@ from decimal import Decimal
 import tablib
 from django.core.exceptions import ValidationError
 
-from commissioning.spreadsheets import is_formula, open_workbook_safely, safe_row
+from commissioning.spreadsheets import is_formula, open_workbook_safely, safe_row, write_only_xlsx
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -25,22 +25,7 @@ def to_csv(headers, rows) -> bytes:
 
 
 def to_xlsx(headers, rows, *, title="Data") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(safe_row(headers))
-    for row in rows:
-        sheet.append(safe_row([float(v) if isinstance(v, Decimal) else v for v in row]))
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
-            12, min(len(str(header)) + 4, 40)
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return write_only_xlsx(headers, rows, title=title)
 
 
 def _text(value):

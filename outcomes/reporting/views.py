@@ -4,6 +4,7 @@ board pack download. Views stay thin: check permission, read through ``selectors
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,6 +20,9 @@ from outcomes.models import Award
 from . import selectors
 from .charts import bar_chart, stacked_bar_chart
 from .forms import ReportFilterForm
+
+
+PROJECTS_PER_PAGE = 50
 
 
 def forbidden(request, message="You do not have permission to see reporting."):
@@ -76,10 +80,14 @@ def theme_detail(request, slug):
         "allocation": sum((r.allocation for r in rows), start=selectors.Decimal("0.00")),
         "paid": sum((r.paid for r in rows), start=selectors.Decimal("0.00")),
     }
+    # Totals cover every project; the table shows a page at a time (a London-wide theme has hundreds).
+    page = Paginator(rows, PROJECTS_PER_PAGE).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,
         "outcomes/reporting/theme.html",
-        {"theme": theme, "rows": rows, "totals": totals, "form": form, "filters": filters, "query": _query(request)},
+        {"theme": theme, "rows": page.object_list, "page": page, "total_count": len(rows),
+         "elided_page_range": page.paginator.get_elided_page_range(page.number),
+         "totals": totals, "form": form, "filters": filters, "query": _query(request)},
     )
 
 
