@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test e2e chromium migrate seed clean
+.PHONY: venv frontend run test e2e chromium migrate seed clean
 
 venv: $(STAMP)
 
@@ -16,16 +16,26 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
+# GOV.UK Frontend, compiled with the partnership's settings into cms/static_build/ (not committed).
+FRONTEND_STAMP := cms/static_build/build/app.css
+
+frontend: $(FRONTEND_STAMP)
+
+$(FRONTEND_STAMP): package.json package-lock.json cms/frontend/build.mjs cms/frontend/app.scss cms/frontend/app.js cms/frontend/js-enabled.js
+	@command -v npm >/dev/null || { echo "npm (Node.js 18 or newer) is required to build the front end: install nodejs and npm." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	npm run --silent build
+
 migrate: venv
 	$(PYTHON) manage.py migrate --noinput
 
 seed: migrate
 	$(PYTHON) manage.py seed_demo
 
-run: seed
+run: frontend seed
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
-test: venv
+test: venv frontend
 	$(PYTHON) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; install it when missing, and fail (never skip) if that fails.
@@ -34,8 +44,8 @@ chromium:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || true; }
 	@test -x /usr/bin/chromium || { echo "FAIL: /usr/bin/chromium is not installed and could not be installed." >&2; exit 1; }
 
-e2e: venv chromium
+e2e: venv frontend chromium
 	$(PYTHON) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 static test-artifacts
+	rm -rf $(VENV) db.sqlite3 static test-artifacts node_modules cms/static_build

@@ -84,6 +84,7 @@ def seed_calls(now=None):
             call.full_clean(exclude=["themes"])
             call.save()
             call.themes.set([themes[slug] for slug in data["themes"]])
+            call.save()  # a ParentalManyToManyField's set() is only written to the database on save()
             for order, (name, weight) in enumerate(data["criteria"]):
                 Criterion.objects.create(call=call, name=name, weight=weight, sort_order=order)
             for order, (text, limit, required) in enumerate(data["questions"]):

@@ -8,6 +8,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("commissioning.urls")),
+    path("portal/", include("outcomes.urls")),
+    path("open-data/", include("outcomes.reporting.urls")),
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:

@@ -130,7 +130,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "cms" / "static_build"] if (BASE_DIR / "cms" / "static_build").exists() else []
+STATICFILES_DIRS = [BASE_DIR / "cms" / "static_build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Provider attachments and uploaded returns: never under MEDIA_URL, served only by permission-checked views.

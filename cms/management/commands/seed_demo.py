@@ -2,8 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cms import demo as cms_demo
 from commissioning import demo as commissioning_demo
 from commissioning import demo_applications, demo_assessment
+from outcomes import demo as outcomes_demo
 
 
 class Command(BaseCommand):
@@ -17,6 +19,8 @@ class Command(BaseCommand):
             commissioning_demo.seed_calls()
             demo_assessment.seed_assessment()
             demo_applications.seed_portal_applications()
+            outcomes_demo.seed_awards()
+            cms_demo.seed_website()
         password = commissioning_demo.demo_password()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(

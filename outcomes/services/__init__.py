@@ -1,0 +1,1 @@
+"""Outcomes' write side: one function per transition (awards, returns, payments)."""
