@@ -88,3 +88,9 @@ def save_screenshots(page, name):
     page.set_viewport_size(MOBILE)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-mobile.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def two_factor(settings):
+    """Staff two-factor sign-in as in production (the unit-test settings turn it off)."""
+    settings.STAFF_2FA_REQUIRED = True
