@@ -66,17 +66,25 @@ def page(browser, request, live_server):
     context.close()
 
 
-def assert_accessible(page, *, context=None):
-    """Zero axe-core violations for the WCAG 2.2 A and AA rules on the current page."""
+def accessibility_problems(page, *, context=None):
+    """axe-core's WCAG 2.2 A and AA violations on the current page, one readable line each."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
-    if violations:
-        lines = [f"{page.url}: {len(violations)} axe violation(s)"]
-        for violation in violations:
-            targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    if not violations:
+        return []
+    lines = [f"{page.url}: {len(violations)} axe violation(s)"]
+    for violation in violations:
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return lines
+
+
+def assert_accessible(page, *, context=None):
+    """Zero axe-core violations for the WCAG 2.2 A and AA rules on the current page."""
+    lines = accessibility_problems(page, context=context)
+    if lines:
         pytest.fail("\n".join(lines))
 
 
