@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv frontend run test e2e chromium migrate seed clean
+.PHONY: venv frontend run test e2e chromium migrate seed clean bench loadtest
 
 venv: $(STAMP)
 
@@ -46,6 +46,13 @@ chromium:
 
 e2e: venv frontend chromium
 	$(PYTHON) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# Benchmarks (bench/run.py) and the deadline-day load test (loadtest/run.py): see docs/performance.md.
+bench: venv
+	$(PYTHON) -m bench.run $(BENCH_ARGS)
+
+loadtest: venv
+	$(PYTHON) -m loadtest.run $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static test-artifacts node_modules cms/static_build

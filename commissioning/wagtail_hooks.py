@@ -1,4 +1,5 @@
-from django.urls import reverse
+from django.urls import path, reverse
+from django_tasks_db.models import DBTaskResult
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
@@ -6,6 +7,8 @@ from wagtail.permissions import register_permission_policy
 from .models import Theme
 from .permissions import can
 from .roles import Action
+from .task_results import TaskResultViewSet, ViewOnlyForAuditors
+from .views.email_failures import email_failures
 from .viewsets import CommissioningViewSetGroup, EditOnlyPermissionPolicy
 
 # Themes are created by migration and must always exist: editable, never added or deleted here.
@@ -19,7 +22,7 @@ def register_commissioning_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_assessment_urls():
-    from django.urls import include, path
+    from django.urls import include
 
     from . import admin_views
 
@@ -36,3 +39,27 @@ class AssessmentMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_assessment_menu_item():
     return AssessmentMenuItem("Applications", reverse("assessment_admin:index"), icon_name="form", order=110)
+
+
+class _AuditorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can(request.user, Action.VIEW_AUDIT)
+
+
+@hooks.register("register_admin_urls")
+def register_email_failures_url():
+    return [path("reports/email-failures/", email_failures, name="email_failures")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_email_failures_menu_item():
+    return _AuditorMenuItem("Email failures", reverse("email_failures"), icon_name="mail", order=900)
+
+
+# Background task results (django_tasks_db): administrators view them; nobody changes them here.
+register_permission_policy(DBTaskResult, ViewOnlyForAuditors(DBTaskResult))
+
+
+@hooks.register("register_admin_viewset")
+def register_task_results_viewset():
+    return TaskResultViewSet()

@@ -1,0 +1,110 @@
+"""The pages the benchmark measures. Adding a page is one ``Page(...)`` entry in ``PAGES``.
+
+Each entry names the page by URL name (``url``, reversed with ``args`` taken from the picked object) or by
+literal ``path``; says who requests it (``user``: a key of ``USERS``) and which object it is about (``pick``:
+a key of ``PICKERS``); and its ``kind``, which decides the target it is held to:
+- "paginated": a list or detail page; scale 10 may be at most 1.2x scale 1;
+- "aggregate": summarises the year's data (dashboard, drill-down); scale 10 may be at most 2x scale 1;
+- "export": a download; an XLSX is compared with bare openpyxl writing the same cells.
+``floor`` says which floor view it is compared with: "public" (base.html) or "admin" (Wagtail admin).
+
+URL names are resolved when the bench runs: an entry whose URL does not exist yet (a feature still on
+another branch) is reported "not available" with the reason, never counted as a pass.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    user: str
+    url: str = ""  # URL name, e.g. "portal:dashboard"
+    path: str = ""  # or a literal path, formatted with the picked object: "/projects/{obj.pk}/"
+    pick: str = ""
+    args: tuple = field(default_factory=tuple)  # attribute names of the picked object, for reverse()
+    kind: str = "paginated"
+    floor: str = "public"
+    wagtail_page: bool = False  # the path is served by a Wagtail page (the catch-all), not a Django view
+
+
+PAGES = [
+    # What exists on the foundation branch.
+    Page("Public home page", user="anonymous", path="/", wagtail_page=True),
+    Page("Provider portal dashboard", user="provider", url="portal:dashboard"),
+    Page("Staff calls list (Wagtail admin)", user="commissioner", url="calls:index", floor="admin"),
+    Page("Staff call inspect (Wagtail admin)", user="commissioner", url="calls:inspect", pick="call", args=("pk",),
+         floor="admin"),
+    Page("Staff organisations list (Wagtail admin)", user="commissioner", url="organisations:index", floor="admin"),
+    # Issue 7's main pages, on other branches until merged: adjust the URL names to the merged ones.
+    Page("Executive dashboard", user="executive", url="reporting:dashboard", kind="aggregate", floor="admin"),
+    Page("Theme drill-down", user="executive", url="reporting:theme", pick="theme", args=("slug",),
+         kind="aggregate", floor="admin"),
+    Page("Project page (award)", user="commissioner", url="awards:inspect", pick="award", args=("pk",), floor="admin"),
+    Page("Staff application list", user="commissioner", url="applications:index", floor="admin"),
+    Page("Moderation panel", user="commissioner", url="assessment:moderation", pick="call", args=("pk",),
+         floor="admin"),
+    Page("Provider dashboard (with awards)", user="provider", url="portal:awards"),
+    Page("Return review", user="commissioner", url="returns:review", pick="submitted_return", args=("pk",),
+         floor="admin"),
+    Page("Public funded-projects page", user="anonymous", path="/funded-projects/", wagtail_page=True),
+    Page("360Giving export", user="executive", url="reporting:threesixtygiving", kind="export", floor="admin"),
+    Page("Board pack", user="executive", url="reporting:board_pack", kind="export", floor="admin"),
+    Page("Application XLSX export", user="commissioner", url="applications:export", pick="call", args=("pk",),
+         kind="export", floor="admin"),
+]
+
+FLOORS = {
+    "public": Page("Floor: trivial view through base.html", user="anonymous", url="bench_floor"),
+    "admin": Page("Floor: trivial view through the Wagtail admin base", user="commissioner", url="bench_admin_floor"),
+}
+
+
+def _user(email):
+    from commissioning.models import User
+
+    return User.objects.get(email=email)
+
+
+def _busiest_provider():
+    """The org admin of the organisation with the most applications: the heaviest provider pages."""
+    from commissioning.models import Membership, Organisation
+
+    org = Organisation.objects.annotate(n=Count("applications")).order_by("-n", "pk").first()
+    return Membership.objects.filter(organisation=org, role="org_admin").select_related("user").first().user
+
+
+USERS = {
+    "anonymous": lambda: None,
+    "provider": _busiest_provider,
+    "commissioner": lambda: _user("commissioner.b00@synthetic.example"),
+    "assessor": lambda: _user("assessor1.b00@synthetic.example"),
+    "executive": lambda: _user("executive.b00@synthetic.example"),
+    "administrator": lambda: _user("admin.b00@synthetic.example"),
+}
+
+
+def _pick(model_path, **filters):
+    def pick():
+        from django.apps import apps
+
+        return apps.get_model(model_path).objects.filter(**filters).order_by("pk").first()
+
+    return pick
+
+
+def _busiest_call():
+    from commissioning.models import Call
+
+    return Call.objects.annotate(n=Count("applications")).order_by("-n", "pk").first()
+
+
+PICKERS = {
+    "call": _busiest_call,
+    "theme": _pick("commissioning.Theme"),
+    "award": _pick("outcomes.Award", status="active"),
+    "application": _pick("commissioning.Application", status="approved"),
+    "submitted_return": _pick("outcomes.QuarterlyReturn", status="submitted"),
+}

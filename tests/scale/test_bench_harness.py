@@ -1,0 +1,56 @@
+"""The benchmark's bookkeeping (not its timings): unresolved pages are reported, never passed."""
+
+from bench import run
+from bench.measure import resolve
+from bench.pages import PAGES, PICKERS, USERS, Page
+
+
+def test_a_missing_url_name_is_not_available():
+    path, reason = resolve(Page("Later", user="executive", url="reporting:nowhere"), None)
+    assert path is None and "does not exist" in reason
+
+
+def test_a_path_caught_only_by_wagtail_is_not_available():
+    path, reason = resolve(Page("Later", user="anonymous", path="/portal-later/"), None)
+    assert path is None and "catch-all" in reason
+
+
+def test_a_page_needing_an_object_that_is_missing_is_not_available():
+    path, reason = resolve(Page("Award", user="commissioner", url="calls:inspect", pick="award", args=("pk",)), None)
+    assert path is None and "found nothing" in reason
+
+
+def test_an_existing_page_resolves():
+    assert resolve(Page("Dashboard", user="provider", url="portal:dashboard"), None) == ("/portal/", None)
+
+
+def test_every_entry_names_a_known_user_and_picker():
+    for page in PAGES:
+        assert page.user in USERS
+        assert not page.pick or page.pick in PICKERS
+        assert page.kind in run.GROWTH and bool(page.url) != bool(page.path)
+
+
+def _result(scale, pages, floor_ms=10.0):
+    return {"scale": scale, "floors": {"admin:commissioner": {"status": "measured", "median_ms": floor_ms}},
+            "pages": pages}
+
+
+def _page(name, queries, ms, kind="paginated", status="measured", floor_ms=10.0):
+    return {"name": name, "user": "commissioner", "floor": "admin", "kind": kind, "status": status,
+            "queries": queries, "median_ms": ms, "floor_ms": floor_ms, "reason": "URL name 'x' does not exist"}
+
+
+def test_verdicts_per_row():
+    small = _result("1", [_page("ok", 10, 20), _page("n+1", 10, 20), _page("slow", 5, 50), _page("later", 0, 0, status="not available")])
+    # At scale 10 the machine was busier (floor 20 ms): "ok" doubled in raw time but not against its floor.
+    large = _result("10", [_page("ok", 10, 44, floor_ms=20), _page("n+1", 40, 21), _page("slow", 5, 52),
+                           _page("grows", 5, 60), _page("later", 0, 0, status="not available")])
+    small["pages"].append(_page("grows", 5, 20))
+    verdicts = {row["page"]["name"]: row["verdict"] for row in run.verdicts(small, large)}
+    assert verdicts["ok"] == "meets targets"
+    assert "queries <= 15" in verdicts["n+1"] and "same queries" in verdicts["n+1"]
+    assert "3x floor" in verdicts["slow"]
+    assert verdicts["later"].startswith("not available")
+    assert verdicts["grows"] == "does not meet: scale 10 <= 1.2x scale 1"
+    assert "growth" not in verdicts["slow"] and "scale 10" not in verdicts["slow"]
