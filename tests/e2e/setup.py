@@ -1,5 +1,6 @@
 """Data the later journeys start from, made through the same services the pages call."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -68,4 +69,43 @@ def submitted_application(*, amount="20000.00", call=None):
         attachment.file.save(f"{kind}.pdf", ContentFile(PDF_BYTES), save=False)
         attachment.save()
     application, _ = submit_application(actor=provider, application=application)
+    return application, provider
+
+
+def award_period(today=None):
+    """The two financial quarters before the current one: both have ended, so both returns can be made."""
+    from commissioning.fiscal import quarter_of
+
+    current = quarter_of(today or timezone.localdate())
+    last = quarter_of(current.start - dt.timedelta(days=1))
+    first = quarter_of(last.start - dt.timedelta(days=1))
+    return first.start, last.end
+
+
+def approved_application(*, amount="15000.00", themes=("support", "trust")):
+    """An application approved (decision released) for ``amount``, with budget lines and proposed targets
+    in each financial year of ``award_period()``."""
+    from commissioning.fiscal import financial_year_of
+    from commissioning.models import ApplicationStatus, Decision, DecisionOutcome, Theme
+
+    provider, organisation = provider_with_organisation()
+    call = factories.CallFactory(title="Safer Streets Fund", max_project_months=24)
+    call.save()
+    start, end = award_period()
+    application = factories.ApplicationFactory(
+        call=call, organisation=organisation, created_by=provider, status=ApplicationStatus.APPROVED,
+        reference=f"{call.reference}-001", project_title="Safe Spaces Bexley", submitted_at=timezone.now(),
+    )
+    application.themes.set(Theme.objects.filter(slug__in=themes))
+    years = sorted({financial_year_of(start), financial_year_of(end)})
+    for code, yearly in (("survivors-supported-women", "40"), ("survivors-feeling-safer", "80")):
+        outcome = ProposedOutcome.objects.create(application=application, indicator=Indicator.objects.get(code=code))
+        for year in years:
+            ProposedTarget.objects.create(outcome=outcome, financial_year=year, target=Decimal(yearly))
+    for year in years:
+        BudgetLine.objects.create(application=application, category="staff", description=f"Advocate {year}",
+                                  financial_year=year, amount=Decimal("10000.00"))
+    Decision.objects.create(application=application, outcome=DecisionOutcome.APPROVE, approved_amount=Decimal(amount),
+                            feedback="A strong plan.", decided_by=staff("commissioner", "Dee", "Cider"),
+                            decided_at=timezone.now(), released_at=timezone.now())
     return application, provider
