@@ -19,3 +19,5 @@ class CommissioningConfig(AppConfig):
     def ready(self):
         # Keep the role groups' permissions equal to roles.py after every migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="commissioning_sync_roles")
+        # Role (group) changes write audit entries (issue 6, item 7).
+        from .security import signals  # noqa: F401

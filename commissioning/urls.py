@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import portal, portal_accounts as accounts, portal_applications as apps
 
@@ -38,4 +38,5 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", apps.submit, name="submit"),
     path("applications/<int:pk>/submitted/", apps.submitted, name="submitted"),
     path("applications/<int:pk>/withdraw/", apps.withdraw, name="withdraw"),
+    path("security/", include("commissioning.security.urls")),
 ]

@@ -4,7 +4,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from .models import Theme
+from .admin_views.audit import AuditEntryViewSet, AuditPermissionPolicy
+from .models import AuditEntry, Theme
 from .permissions import can
 from .roles import Action
 from .task_results import TaskResultViewSet, ViewOnlyForAuditors
@@ -63,3 +64,10 @@ register_permission_policy(DBTaskResult, ViewOnlyForAuditors(DBTaskResult))
 @hooks.register("register_admin_viewset")
 def register_task_results_viewset():
     return TaskResultViewSet()
+# The audit trail: read-only, administrators only (issue 6, item 7).
+register_permission_policy(AuditEntry, AuditPermissionPolicy(AuditEntry))
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_viewset():
+    return AuditEntryViewSet()

@@ -64,3 +64,25 @@ def administrator(db):
 @pytest.fixture
 def open_call(db):
     return factories.CallFactory()
+
+
+def otp_login(client, user):
+    """Sign ``client`` in as ``user`` with a verified two-factor session (a confirmed TOTP device),
+    as after a real sign-in plus code. Works whether or not STAFF_2FA_REQUIRED is on."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def otp_client(client):
+    """``otp_client(user)`` signs the test client in as ``user`` with a verified second factor."""
+    return lambda user: otp_login(client, user)

@@ -73,6 +73,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # --- Sign-in security (issue 6, item 2): two-factor, lockout, content security policy ---
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
 ]
 if IS_POSTGRES:
     # Wagtail's PostgreSQL search backend needs it.
@@ -85,9 +91,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # --- Sign-in security (issue 6, item 2/3) ---
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "commissioning.security.actor.CurrentActorMiddleware",  # the actor for audit entries written by signals
+    "commissioning.security.middleware.StaffTwoFactorMiddleware",  # staff need a verified device for /admin/
+    "commissioning.security.middleware.SecurityHeadersMiddleware",  # Permissions-Policy, COOP
+    "commissioning.security.middleware.ScopedCSPMiddleware",  # CSP; relaxed only under /admin/
+    # --- end sign-in security ---
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: it turns a lockout signal into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,7 +127,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 AUTH_USER_MODEL = "commissioning.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses sign-in for a locked username + IP before any password is checked.
+    "commissioning.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -176,6 +195,47 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Sign-in security (issue 6, items 2 and 3) -------------------------------------------------------
+# Staff roles need a verified TOTP device to reach the Wagtail admin. Off only in config/settings/test.py
+# (tests/trust/test_two_factor.py proves enforcement with it on); production.py forces it on.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = "BCSP Grants"
+OTP_STATIC_CODES = 10  # recovery codes shown once
+# django-axes: lock a username + IP pair after 5 failures for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in forms name the email field "username"
+AXES_USERNAME_CALLABLE = "commissioning.security.backends.lockout_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+# Content Security Policy (django-csp 4): no inline scripts or styles on our pages. The Wagtail admin
+# ships inline <script> blocks and style attributes, so ScopedCSPMiddleware relaxes script-src and
+# style-src for /admin/ only (ADMIN_CSP_RELAXATIONS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+ADMIN_CSP_RELAXATIONS = {
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- end sign-in security ---------------------------------------------------------------------------
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -191,6 +251,11 @@ SMALL_NUMBER_THRESHOLD = int(os.environ.get("SMALL_NUMBER_THRESHOLD", "4"))
 RETURN_DUE_DAYS = int(os.environ.get("RETURN_DUE_DAYS", "21"))
 RAG_GREEN_AT = Decimal(os.environ.get("RAG_GREEN_AT", "90"))
 RAG_AMBER_AT = Decimal(os.environ.get("RAG_AMBER_AT", "70"))
+# Retention (issue 6, item 8; `manage.py apply_retention`): unsuccessful applications (rejected,
+# ineligible, withdrawn) are anonymised this many years after the decision / withdrawal / ineligibility;
+# provider accounts unused for this many days are deactivated. The privacy notice quotes these values.
+RETENTION_UNSUCCESSFUL_YEARS = int(os.environ.get("RETENTION_UNSUCCESSFUL_YEARS", "2"))
+RETENTION_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("RETENTION_INACTIVE_ACCOUNT_DAYS", "730"))
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 RETURN_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 

@@ -25,6 +25,8 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
+# Never switched off in production, whatever the environment says.
+STAFF_2FA_REQUIRED = True
 CSRF_COOKIE_SECURE = True
 
 STORAGES = {

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from commissioning.models import Call, Theme
+from tests.conftest import otp_login
 
 
 def call_form_data(**overrides):
@@ -51,10 +52,16 @@ def call_form_data(**overrides):
     return data
 
 
+@pytest.fixture(autouse=True)
+def _staff_two_factor_enforced(settings):
+    # These admin tests sign in with a verified second factor, as production requires.
+    settings.STAFF_2FA_REQUIRED = True
+
+
 @pytest.fixture
 def admin_client(client, commissioner):
-    client.force_login(commissioner)
-    return client
+    # A verified second factor, as staff have in real use (see tests/trust/test_two_factor.py).
+    return otp_login(client, commissioner)
 
 
 @pytest.mark.django_db
@@ -97,7 +104,7 @@ def test_invalid_calls_get_a_specific_error_and_nothing_is_saved(admin_client, o
 @pytest.mark.django_db
 @pytest.mark.parametrize("role_fixture", ["provider", "executive", "assessor"])
 def test_only_commissioners_and_administrators_manage_calls(client, request, role_fixture):
-    client.force_login(request.getfixturevalue(role_fixture))
+    otp_login(client, request.getfixturevalue(role_fixture))
     response = client.post("/admin/calls/new/", call_form_data())
     assert response.status_code in (302, 403)
     assert not Call.objects.filter(reference="BCSP-2027-05").exists()

@@ -2,6 +2,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from commissioning.models import Theme
+from tests.conftest import otp_login
+
+
+@pytest.fixture(autouse=True)
+def _staff_two_factor_enforced(settings):
+    # These admin tests sign in with a verified second factor, as production requires.
+    settings.STAFF_2FA_REQUIRED = True
 
 
 @pytest.mark.django_db
@@ -36,7 +43,7 @@ def test_staff_can_edit_a_theme_description():
 
 @pytest.mark.django_db
 def test_theme_admin_offers_no_delete_and_no_add(client, administrator):
-    client.force_login(administrator)
+    otp_login(client, administrator)
     theme = Theme.objects.get(slug="prevention")
     response = client.post(f"/admin/themes/delete/{theme.pk}/")
     assert response.status_code in (302, 403)

@@ -1,0 +1,70 @@
+"""The audit trail in the Wagtail admin: a filtered, read-only list for administrators.
+
+Only the index, its results fragment and the inspect view are routed: there is no add, edit, delete,
+copy or history URL at all, and the permission policy refuses those actions too. The model itself
+refuses update and delete (commissioning.models.audit).
+"""
+
+from django.urls import path
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from ..models import AuditEntry
+from ..permissions import can
+from ..roles import Action
+
+
+class AuditPermissionPolicy(ModelPermissionPolicy):
+    """Viewing follows Action.VIEW_AUDIT (administrators); nothing else is ever allowed."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and can(user, Action.VIEW_AUDIT)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if self.user_has_any_permission(user, actions):
+            return AuditEntry.objects.all()
+        return AuditEntry.objects.none()
+
+
+class AuditIndexView(IndexView):
+    def get_base_queryset(self):
+        # One query for the page of entries however many there are (actor and organisation columns).
+        return AuditEntry.objects.select_related("actor", "organisation", "content_type")
+
+
+class AuditEntryViewSet(ModelViewSet):
+    model = AuditEntry
+    name = "audit"
+    icon = "history"
+    menu_label = "Audit trail"
+    menu_order = 900
+    add_to_admin_menu = True
+    list_display = ["created_at", "actor", "action", "object_repr", "organisation", "from_state", "to_state"]
+    list_filter = {
+        "action": ["exact"],
+        "actor": ["exact"],
+        "created_at": ["date__gte", "date__lte"],
+        "content_type": ["exact"],
+        "organisation": ["exact"],
+    }
+    search_fields = ["object_repr", "comment", "action"]
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "created_at", "actor", "action", "content_type", "object_id", "object_repr", "organisation",
+        "from_state", "to_state", "comment", "data",
+    ]
+    copy_view_enabled = False
+    index_view_class = AuditIndexView
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+        ]

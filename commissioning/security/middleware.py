@@ -1,0 +1,80 @@
+"""Two-factor enforcement, Permissions-Policy and a Content Security Policy scoped by area."""
+
+from urllib.parse import urlencode
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from ..roles import is_staff_user
+
+SECOND_FACTOR_SESSION_KEY = "security_has_second_factor"
+
+
+def admin_prefix():
+    return reverse("wagtailadmin_home")
+
+
+def _needs_second_factor(request):
+    """Where the signed-in, unverified user must go first, or None."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_verified():
+        return None
+    path = request.path_info
+    security_prefix = reverse("portal:security:overview")
+    if path.startswith(security_prefix) or path in {
+        reverse("wagtailadmin_login"),
+        reverse("wagtailadmin_logout"),
+        reverse("portal:logout"),
+    }:
+        return None
+    if path.startswith(admin_prefix()) and is_staff_user(user) and settings.STAFF_2FA_REQUIRED:
+        has_device = user_has_device(user, confirmed=True)
+        return "portal:security:verify" if has_device else "portal:security:setup"
+    # A provider who opted in has to use their device for the portal too. The flag is set at sign-in
+    # (signals.remember_second_factor), so portal pages cost no extra query.
+    if path.startswith(reverse("portal:dashboard")) and request.session.get(SECOND_FACTOR_SESSION_KEY):
+        return "portal:security:verify"
+    return None
+
+
+class StaffTwoFactorMiddleware:
+    """Staff roles reach /admin/ only with a verified OTP device (set up or verify first).
+
+    Runs after django-otp's OTPMiddleware, which gives ``request.user.is_verified()``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        target = _needs_second_factor(request)
+        if target:
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set (it already sets Cross-Origin-Opener-Policy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class ScopedCSPMiddleware(CSPMiddleware):
+    """CONTENT_SECURITY_POLICY everywhere; ADMIN_CSP_RELAXATIONS replace directives under /admin/ only,
+    because the Wagtail admin ships inline scripts and style attributes. Our own templates have none."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(admin_prefix()):
+            # Wagtail previews pages in a same-origin iframe.
+            parts.replace = {**settings.ADMIN_CSP_RELAXATIONS, "frame-ancestors": ["'self'"], **(parts.replace or {})}
+        return parts
