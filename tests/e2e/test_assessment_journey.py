@@ -34,7 +34,7 @@ def test_assessors_score_commissioner_decides_and_provider_reads_feedback(page, 
     assessors = [staff("assessor", "Asha", f"Assessor{n}") for n in (1, 2, 3)]
 
     # The commissioner records eligibility and assigns three assessors
-    sign_in_to_admin(page, commissioner)
+    sign_in_to_admin(page, commissioner, check_accessibility=True)
     page.goto("/admin/assessment/")
     page.locator("main").get_by_role("link", name="Applications", exact=True).click()
     page.get_by_role("link", name=application.reference, exact=True).click()
