@@ -20,12 +20,13 @@ from commissioning.demo import demo_password
 from commissioning.models import Application, ApplicationStatus, Call, User
 from commissioning.services.applications import SECTION_TITLES
 from outcomes.models import Award, QuarterlyReturn
-from tests.e2e.conftest import accessibility_problems, save_screenshots
+from tests.e2e.conftest import DESKTOP, accessibility_problems, save_screenshots
 from tests.e2e.journeys import sign_in_to_portal
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DEMO_PROVIDER = "provider@example.org"
+NARROW = {"width": 320, "height": 800}
 
 
 @pytest.fixture
@@ -34,10 +35,26 @@ def demo():
         call_command("seed_demo", stdout=open("/dev/null", "w"))
 
 
+def reflow_problems(page):
+    """WCAG 1.4.10 Reflow: at 320 CSS pixels wide the page never scrolls sideways (wide tables scroll
+    inside their own region instead)."""
+    page.set_viewport_size(NARROW)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    page.set_viewport_size(DESKTOP)
+    if widths[0] > widths[1]:
+        return [f"{page.url}: the page is {widths[0]}px wide at {widths[1]}px, so it scrolls sideways"]
+    return []
+
+
+def check(page, problems):
+    problems.extend(accessibility_problems(page))
+    problems.extend(reflow_problems(page))
+
+
 def visit(page, url, problems, *, screenshot=None, status=200):
     response = page.goto(url)
     assert response is not None and response.status == status, f"{url} answered {response and response.status}"
-    problems.extend(accessibility_problems(page))
+    check(page, problems)
     if screenshot:
         save_screenshots(page, screenshot)
 
@@ -76,12 +93,12 @@ def test_every_portal_page_is_accessible(page, demo):
     page.get_by_label("Email address").fill("nobody@example.test")
     page.get_by_role("button", name="Send reset link").click()
     page.wait_for_url("**/password-reset/sent/")
-    problems.extend(accessibility_problems(page))
+    check(page, problems)
 
     # Signed in as the demo provider
     provider = User.objects.get(email=DEMO_PROVIDER)
     sign_in_to_portal(page, DEMO_PROVIDER, demo_password())
-    problems.extend(accessibility_problems(page))
+    check(page, problems)
     save_screenshots(page, "portal-dashboard")
     organisation = provider.memberships.get().organisation
     for url in ("/portal/security/", "/portal/security/set-up/", f"/portal/organisation/{organisation.pk}/", f"/portal/organisation/{organisation.pk}/change/",
@@ -96,7 +113,7 @@ def test_every_portal_page_is_accessible(page, demo):
     for key in SECTION_TITLES:
         response = page.goto(f"/portal/applications/{draft.pk}/section/{key}/")
         assert response.status == 200
-        problems.extend(accessibility_problems(page))
+        check(page, problems)
         if key == "project":
             save_screenshots(page, "portal-application-section")
     # A section saved with a mistake shows the error summary and inline errors
@@ -104,7 +121,7 @@ def test_every_portal_page_is_accessible(page, demo):
     page.get_by_label("How many people will benefit").fill("lots")
     page.get_by_role("button", name="Save and come back later").click()
     page.locator(".govuk-error-summary", has_text="whole number").wait_for()
-    problems.extend(accessibility_problems(page))
+    check(page, problems)
     visit(page, f"/portal/applications/{draft.pk}/outcomes/new/", problems)
     outcome = draft.proposed_outcomes.first()
     if outcome:
