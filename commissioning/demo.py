@@ -91,3 +91,27 @@ def seed_calls(now=None):
                 Question.objects.create(call=call, text=text, word_limit=limit, required=required, sort_order=order)
         calls.append(call)
     return calls
+
+
+DEMO_DEVICE_NAME = "Demo authenticator"
+
+
+def seed_demo_second_factor():
+    """Give each demo staff account a confirmed authenticator device, so a reviewer can reach the staff
+    area without a phone: `manage.py demo_2fa_code EMAIL` prints the current code (DEBUG only)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for person in load_fixture("demo_people.json")["staff"]:
+        user = User.objects.get(email=person["email"])
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+
+
+def current_demo_code(email):
+    """The code the demo authenticator for ``email`` shows now."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email__iexact=email, name=DEMO_DEVICE_NAME, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

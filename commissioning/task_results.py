@@ -24,6 +24,7 @@ class ViewOnlyForAuditors(ModelPermissionPolicy):
 class TaskResultViewSet(ModelViewSet):
     model = DBTaskResult
     name = "task_results"
+    add_to_reference_index = False  # written by the task worker; nothing to index
     icon = "cogs"
     menu_label = "Background tasks"
     add_to_settings_menu = True

@@ -39,6 +39,8 @@ class AuditIndexView(IndexView):
 class AuditEntryViewSet(ModelViewSet):
     model = AuditEntry
     name = "audit"
+    # Append-only log: indexing its references would cost a background task on every audit write.
+    add_to_reference_index = False
     icon = "history"
     menu_label = "Audit trail"
     menu_order = 900

@@ -53,3 +53,28 @@ def test_seed_demo_refuses_to_run_without_debug():
 def test_seed_demo_prints_the_demo_password(capsys):
     call_command("seed_demo")
     assert "bcsp-demo-2026" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True, STAFF_2FA_REQUIRED=True)
+def test_demo_staff_reach_the_admin_with_the_printed_code(client):
+    from io import StringIO
+
+    call_command("seed_demo", stdout=StringIO())
+    assert client.login(username="commissioner@example.org", password="bcsp-demo-2026")
+    response = client.get("/admin/calls/")
+    assert response.status_code == 302 and "/portal/security/verify/" in response["Location"]
+    out = StringIO()
+    call_command("demo_2fa_code", "commissioner@example.org", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    response = client.post(response["Location"], {"token": code})
+    assert response.status_code == 302
+    assert client.get("/admin/calls/new/").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_demo_2fa_code_refuses_without_debug():
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_2fa_code", "commissioner@example.org")

@@ -16,6 +16,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo only runs with DEBUG on: it creates accounts with a published password.")
         with transaction.atomic():
             commissioning_demo.seed_people_and_organisations()
+            commissioning_demo.seed_demo_second_factor()
             commissioning_demo.seed_calls()
             demo_assessment.seed_assessment()
             demo_applications.seed_portal_applications()
@@ -27,4 +28,8 @@ class Command(BaseCommand):
             f"Demo accounts (password {password}): commissioner@example.org, assessor1@example.org, "
             "assessor2@example.org, assessor3@example.org, executive@example.org, admin@example.org, "
             "provider@example.org"
+        )
+        self.stdout.write(
+            "Staff need a second step to reach /admin/: `python manage.py demo_2fa_code commissioner@example.org` "
+            "prints the demo account's current code."
         )
