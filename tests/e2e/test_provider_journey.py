@@ -27,11 +27,17 @@ def test_provider_signs_up_and_submits_an_application(page):
     # Sign up
     page.goto("/portal/sign-up/")
     assert_accessible(page)
-    page.get_by_label("First name").fill("Amina")
-    page.get_by_label("Last name").fill("Okafor")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Create a password").fill("violet-harbour-lantern-42")
-    page.get_by_role("button", name="Create account").click()
+    # Sign up, by keyboard only
+    tab_to(page, "#id_first_name")
+    page.keyboard.type("Amina")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Okafor")
+    page.keyboard.press("Tab")
+    page.keyboard.type(EMAIL)
+    page.keyboard.press("Tab")
+    page.keyboard.type("violet-harbour-lantern-42")
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
     page.wait_for_url("**/portal/")
     assert "Confirm your email address" in page.content()
 
@@ -163,9 +169,12 @@ def test_provider_signs_up_and_submits_an_application(page):
     # Declarations
     page.get_by_role("link", name="Declarations").click()
     assert_accessible(page)
-    for box in page.locator("input[type=checkbox]").all():
-        box.check()
-    save_and_continue(page)
+    # ... by keyboard only: Space ticks each box, Enter saves
+    for name in ("declares_information_true", "declares_policies_in_place", "declares_data_protection"):
+        tab_to(page, f"#id_{name}")
+        page.keyboard.press("Space")
+    tab_to(page, "button[value=continue]")
+    page.keyboard.press("Enter")
     page.wait_for_url(task_list)
     expect(page.get_by_text("You have completed 7 of 7 sections.")).to_be_visible()
     assert_accessible(page)
