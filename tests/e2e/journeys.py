@@ -22,10 +22,6 @@ def sign_in_to_portal(page, email, password=PASSWORD):
     page.wait_for_url("**/portal/")
 
 
-def sign_out_of_portal(page):
-    page.context.clear_cookies()
-
-
 def sign_in_to_admin(page, user, password=PASSWORD, *, check_accessibility=False):
     """Sign in through Wagtail's own login page and, when two-factor sign-in is on, the security-code page."""
     page.context.clear_cookies()
@@ -60,11 +56,7 @@ def enter_security_code(page, user):
 
 
 def give_two_factor_device(user):
-    """A confirmed TOTP device, as a member of staff has after enrolling (only when django_otp is installed)."""
-    from django.apps import apps
-
-    if not apps.is_installed("django_otp.plugins.otp_totp"):
-        return None
+    """A confirmed TOTP device, as a member of staff has after setting up two-step sign-in."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
@@ -81,14 +73,16 @@ def last_email_link(to, pattern):
 
 
 def focused(page):
-    return page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.textContent.trim())")
+    return page.evaluate(
+        "document.activeElement && (document.activeElement.id || document.activeElement.textContent.trim())"
+    )
 
 
 def assert_focus_visible(page):
     """The focused element shows a focus indicator: an outline, or GOV.UK's box-shadow/yellow fill."""
     style = page.evaluate(
         """() => { const s = getComputedStyle(document.activeElement);
-                   return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow, bg: s.backgroundColor}; }"""
+                   return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow}; }"""
     )
     visible = (style["outline"] not in ("none", "") and style["width"] != "0px") or style["shadow"] not in ("none", "")
     assert visible, f"No visible focus indicator on {focused(page)!r}: {style}"

@@ -101,7 +101,8 @@ def test_every_portal_page_is_accessible(page, demo):
     check(page, problems)
     save_screenshots(page, "portal-dashboard")
     organisation = provider.memberships.get().organisation
-    for url in ("/portal/security/", "/portal/security/set-up/", f"/portal/organisation/{organisation.pk}/", f"/portal/organisation/{organisation.pk}/change/",
+    for url in ("/portal/security/", "/portal/security/set-up/",
+                f"/portal/organisation/{organisation.pk}/", f"/portal/organisation/{organisation.pk}/change/",
                 "/portal/organisation/join/", "/portal/organisation/join/?q=Bex"):
         visit(page, url, problems)
 

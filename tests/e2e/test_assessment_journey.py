@@ -78,7 +78,8 @@ def test_assessors_score_commissioner_decides_and_provider_reads_feedback(page, 
         page.locator(f"#id_text_{criterion.pk}").fill("The panel agreed the stronger of the two views.")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**/admin/assessment/call/{application.call_id}/moderation/")
-    expect(page.get_by_role("status").get_by_text(f"Moderated scores saved for {application.reference}.")).to_be_visible()
+    saved = f"Moderated scores saved for {application.reference}."
+    expect(page.get_by_role("status").get_by_text(saved)).to_be_visible()
     page.get_by_role("link", name="Record a decision").click()
     page.locator(f"input[name=outcome][value={DecisionOutcome.APPROVE}]").check()
     page.get_by_label("Approved amount (£)").fill("15000")

@@ -65,7 +65,7 @@ def test_commissioner_creates_a_call_and_publishes_its_page(page, two_factor):
     page.locator("#id_call").select_option(label=str(call))
     page.get_by_role("button", name="Insert a block").first.click()
     page.get_by_role("option", name="Paragraph").click()
-    editor = page.locator("[data-block-type=paragraph], [data-contentpath=body]").locator("[contenteditable=true]").first
+    editor = page.locator("[data-contentpath=body] [contenteditable=true]").first
     editor.click()
     editor.press_sequentially("Schools tell us pupils want to talk about consent. This call funds that work.", delay=5)
     expect(editor).to_contain_text("This call funds that work.")

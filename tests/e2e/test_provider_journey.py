@@ -4,6 +4,7 @@ call through every section of the task list, partly by keyboard only, to the rec
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from commissioning.models import Application, ApplicationStatus
@@ -21,7 +22,8 @@ def save_and_continue(page):
 
 
 def test_provider_signs_up_and_submits_an_application(page):
-    call = factories.CallFactory(title="Safer Streets Fund", questions=[("Why are you the right organisation?", 50, True)])
+    call = factories.CallFactory(title="Safer Streets Fund",
+                                 questions=[("Why are you the right organisation?", 50, True)])
     call.save()  # the call's themes are a ParentalManyToManyField, written on save
 
     # Sign up
@@ -96,7 +98,7 @@ def test_provider_signs_up_and_submits_an_application(page):
     page.locator(".govuk-error-summary a", has_text="Describe how you will deliver the project").focus()
     assert_focus_visible(page)
     page.keyboard.press("Enter")
-    if focused_id(page) != "id_delivery_plan":  # without JavaScript the link only moves the focus start point
+    if focused_id(page) != "id_delivery_plan":  # GOV.UK's script focuses the field; without it, Tab there
         tab_to(page, "#id_delivery_plan")
     page.keyboard.type("Weekly drop-in sessions run by two trained advocates.")
     page.keyboard.press("Tab")
@@ -190,7 +192,7 @@ def test_provider_signs_up_and_submits_an_application(page):
     assert application.reference.startswith(call.reference)
     assert page.locator(".govuk-panel__body").inner_text().endswith(application.reference)
     assert_accessible(page)
-    assert any(EMAIL in m.to and application.reference in m.body for m in mail_outbox())
+    assert any(EMAIL in m.to and application.reference in m.body for m in mail.outbox)
 
     # The read-only application
     page.get_by_role("link", name="View your application").click()
@@ -201,8 +203,3 @@ def test_provider_signs_up_and_submits_an_application(page):
 def focused_id(page):
     return page.evaluate("document.activeElement && document.activeElement.id")
 
-
-def mail_outbox():
-    from django.core import mail
-
-    return mail.outbox
