@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
-# synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -37,7 +34,10 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+# One browser for all the browser tests. Package scope (not session) so it closes, with Playwright's event
+# loop, as soon as they finish: tests that run after them in the same session (pytest-django runs
+# transactional tests last) must not find a running event loop in their thread.
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make e2e` (it installs it with apt-get).")
@@ -50,6 +50,28 @@ def browser():
             pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}")
         yield browser
         browser.close()
+
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the browser tests make are still
+# synchronous and safe. Allowed only around these tests (set-up to teardown), so the variable never leaks
+# into what other tests hand to subprocesses (the production `check --deploy` refuses it).
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if "tests/e2e/" not in str(item.fspath):
+        yield
+        return
+    before = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = before
 
 
 @pytest.fixture
