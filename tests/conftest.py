@@ -10,7 +10,15 @@ IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests (real concurrency, pg_dump) are deselected on SQLite, not skipped:
-    .ci/run runs the suite again on PostgreSQL, where they must pass."""
+    .ci/run runs the suite again on PostgreSQL, where they must pass.
+
+    Transactional tests empty every table when they finish, which would also remove what migrations
+    created (themes, indicators, role groups, Wagtail's root page) for the tests after them; with
+    serialized rollback each one starts from the migrated contents again."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False)
     if IS_POSTGRES:
         return
     selected, deselected = [], []
