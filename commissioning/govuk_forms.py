@@ -12,6 +12,8 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.deconstruct import deconstructible
 
+from .text_limits import LongTextLimitMixin
+
 
 def count_words(text):
     """Words as the GOV.UK character-count component counts them: runs of non-space characters."""
@@ -110,7 +112,7 @@ class GovukBoundField(BoundField):
         return attrs
 
 
-class GovukFormMixin:
+class GovukFormMixin(LongTextLimitMixin):
     default_renderer = GovukRenderer
     bound_field_class = GovukBoundField
 

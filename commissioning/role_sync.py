@@ -30,3 +30,30 @@ def sync_role_groups(apps, verbosity=0):
                 raise LookupError(f"Permission {name} declared for {role} does not exist.")
             wanted.append(perm)
         group.permissions.set(wanted)
+        _sync_collection_permissions(apps, group, wanted)
+
+
+# Wagtail grants images and documents per collection, not by model permission alone: a role that holds
+# e.g. ``wagtailimages.add_image`` also gets it on the root collection (and so on every collection).
+COLLECTION_APPS = {"wagtailimages", "wagtaildocs"}
+
+
+def _sync_collection_permissions(apps, group, wanted):
+    try:
+        Collection = apps.get_model("wagtailcore", "Collection")
+        GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    except LookupError:
+        return  # Wagtail's tables do not exist yet; the post-migrate sync does this.
+    root = Collection.objects.filter(depth=1).first()
+    if root is None:
+        return
+    declared = [perm for perm in wanted if perm.content_type.app_label in COLLECTION_APPS]
+    on_root = GroupCollectionPermission.objects.filter(
+        group=group, collection=root, permission__content_type__app_label__in=COLLECTION_APPS
+    )
+    on_root.exclude(permission__in=declared).delete()
+    have = set(on_root.values_list("permission_id", flat=True))
+    GroupCollectionPermission.objects.bulk_create(
+        [GroupCollectionPermission(group=group, collection=root, permission=perm)
+         for perm in declared if perm.pk not in have]
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from commissioning.govuk_forms import GovukFormMixin, word_limited
 from commissioning.models import IndicatorUnit, Theme
+from commissioning.text_limits import LongTextLimitMixin
 
 from .models import ALLOCATION_FIELDS, PaymentBasis
 from .services.awards import allocation_from_percentages
@@ -183,7 +184,7 @@ class AllocationMixin:
             return None
 
 
-class AwardForm(AllocationMixin, forms.Form):
+class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
     amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -217,7 +218,7 @@ class AwardForm(AllocationMixin, forms.Form):
         return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
 
 
-class VariationForm(AllocationMixin, forms.Form):
+class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -245,14 +246,14 @@ class VariationForm(AllocationMixin, forms.Form):
         return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
 
 
-class CloseAwardForm(forms.Form):
+class CloseAwardForm(LongTextLimitMixin, forms.Form):
     final_spend = forms.DecimalField(label="Final spend (£)", min_value=0, decimal_places=2, max_digits=12)
     clawback_amount = forms.DecimalField(label="Underspend to be repaid (£)", min_value=0, decimal_places=2,
                                          max_digits=12, initial=Decimal("0.00"))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(LongTextLimitMixin, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("changes", "Request changes")],
                                  widget=forms.RadioSelect)
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
@@ -265,7 +266,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class RecordPaymentForm(forms.Form):
+class RecordPaymentForm(LongTextLimitMixin, forms.Form):
     paid_on = forms.DateField(label="Date paid", widget=forms.DateInput(attrs={"type": "date"}),
                               initial=timezone.localdate)
     reference = forms.CharField(label="Payment reference", max_length=60)

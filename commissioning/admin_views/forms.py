@@ -5,6 +5,7 @@ from django import forms
 from ..models import DecisionOutcome, EligibilityItem, User
 from ..models.assessment import SCORE_DESCRIPTORS
 from ..roles import Role
+from ..text_limits import LongTextLimitMixin
 
 SCORE_CHOICES = [(str(value), f"{value}: {text}") for value, text in SCORE_DESCRIPTORS.items()]
 
@@ -18,7 +19,7 @@ class AssessorChoiceField(forms.ModelMultipleChoiceField):
         return f"{user.get_full_name() or user.email} ({user.email})"
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(LongTextLimitMixin, forms.Form):
     reason = forms.CharField(
         label="Reason the application is ineligible (the provider sees this)",
         required=False,
@@ -59,7 +60,7 @@ class EligibilityForm(forms.Form):
         return cleaned
 
 
-class AssignForm(forms.Form):
+class AssignForm(LongTextLimitMixin, forms.Form):
     assessors = AssessorChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, application=None, **kwargs):
@@ -70,7 +71,7 @@ class AssignForm(forms.Form):
         self.fields["assessors"].queryset = queryset
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(LongTextLimitMixin, forms.Form):
     assessors = AssessorChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
     per_application = forms.IntegerField(label="Assessors per application", min_value=2, max_value=10, initial=2)
 
@@ -79,7 +80,7 @@ class BulkAssignForm(forms.Form):
         self.fields["assessors"].queryset = assessor_users()
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(LongTextLimitMixin, forms.Form):
     conflicted = forms.ChoiceField(
         label="Do you have a conflict of interest with this application?",
         choices=[("no", "No conflict"), ("yes", "I have a conflict of interest")],
@@ -97,7 +98,7 @@ class DeclarationForm(forms.Form):
         return cleaned
 
 
-class CriterionScoresForm(forms.Form):
+class CriterionScoresForm(LongTextLimitMixin, forms.Form):
     """One radio group (0–5 with descriptors) and one text box per criterion."""
 
     text_label = "Comment"
@@ -136,7 +137,7 @@ class ModerationForm(CriterionScoresForm):
     text_label = "Rationale"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LongTextLimitMixin, forms.Form):
     outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect)
     approved_amount = forms.DecimalField(
         label="Approved amount (£)", required=False, max_digits=12, decimal_places=2,
@@ -151,6 +152,6 @@ class DecisionForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LongTextLimitMixin, forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 

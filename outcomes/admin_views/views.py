@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from commissioning.models import Application, ApplicationStatus, DecisionOutcome
@@ -205,6 +206,8 @@ def payment_index(request):
 
 @require_POST
 def payment_approve(request, pk):
+    # Refuse before anything else, so a person without the power learns nothing (not even a message).
+    require(request.user, Action.APPROVE_PAYMENTS)
     payment = get_object_or_404(Payment, pk=pk)
     try:
         payment_services.approve_payment(payment=payment, actor=request.user)
@@ -212,11 +215,16 @@ def payment_approve(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Payment {payment} approved.")
-    return redirect(request.POST.get("next") or "outcomes_admin:payments")
+    # Only back to a page of this site: never an open redirect.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "outcomes_admin:payments"
+    return redirect(target)
 
 
 @require_POST
 def payment_record(request, pk):
+    require(request.user, Action.RECORD_PAYMENTS)
     payment = get_object_or_404(Payment, pk=pk)
     form = RecordPaymentForm(request.POST)
     if not form.is_valid():

@@ -14,7 +14,7 @@ from .conftest import approved_application, award_for
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_awards_cannot_exceed_the_call_budget():
     call = factories.CallFactory(total_budget=Decimal("20000.00"), max_grant=Decimal("15000.00"), max_project_months=24)
     applications = [

@@ -105,7 +105,7 @@ def test_submit_refused_for_another_organisation(other_provider, complete_draft)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submissions_get_distinct_references(organisation, other_organisation):
     """Two organisations submitting at once on PostgreSQL: the call row lock keeps references unique."""
     import threading

@@ -119,7 +119,7 @@ class FreshPostgresDatabase:
             cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_dumpdata_then_loaddata_into_an_empty_database_keeps_counts_and_totals(tmp_path):
     expected = populate()
     before = current_state()
@@ -155,7 +155,7 @@ def restore_with_loaddata(database_url, dump):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pg_dump_then_pg_restore_into_a_fresh_database(tmp_path):
     populate()
     before = current_state()

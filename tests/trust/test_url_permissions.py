@@ -32,8 +32,10 @@ STAFF = [*ASSESSORS, COMMISSIONER, EXECUTIVE, ADMINISTRATOR]
 SIGNED_IN = [*PROVIDERS, *STAFF]
 
 OK, LOGIN, ADMIN_HOME, REDIRECT = "OK", "LOGIN", "ADMIN_HOME", "REDIRECT"
-FORBIDDEN, NOT_FOUND, NOT_ALLOWED = "FORBIDDEN", "NOT_FOUND", "NOT_ALLOWED"
+FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD_REQUEST = "FORBIDDEN", "NOT_FOUND", "NOT_ALLOWED", "BAD_REQUEST"
 DENIED = {FORBIDDEN, ADMIN_HOME}  # Wagtail answers "no permission" with 403 or a redirect to its dashboard
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Text only organisation A's people and the staff who handle it may see.
 SECRET = "ORG-A-SECRET-PROJECT"
@@ -62,6 +64,21 @@ ADMINISTRATORS_ONLY = expect(
 # A Wagtail admin screen for commissioners and administrators (calls, themes, indicators, organisations).
 COMMISSIONING_STAFF = expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN), commissioner=OK, administrator=OK)
 
+# Staff screens in the Wagtail admin: outsiders are sent to sign in; staff without the power are refused.
+def staff_screen(**allowed):
+    return expect({*DENIED, NOT_FOUND}, **roles([ANON, *PROVIDERS], LOGIN), **allowed)
+
+
+ASSESSMENT_READERS = staff_screen(**roles([*ASSESSORS, COMMISSIONER, ADMINISTRATOR], OK))
+# One application of organisation A's: its assigned assessor and the commissioning staff.
+APPLICATION_READERS = staff_screen(**roles([ASSIGNED, COMMISSIONER, ADMINISTRATOR], OK))
+COMMISSIONERS = staff_screen(commissioner=OK, administrator=OK)
+REPORTING_READERS = staff_screen(commissioner=OK, executive=OK, administrator=OK)
+# A provider page about organisation A's own things: A's people only; everyone else learns nothing.
+OWN_ORGANISATION = expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a=OK, provider_b=NOT_FOUND)
+# The same, for a form post that succeeds with a redirect.
+OWN_ORGANISATION_POST = expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a=REDIRECT, provider_b=NOT_FOUND)
+
 
 @dataclass
 class Route:
@@ -73,6 +90,7 @@ class Route:
     args: Callable[[dict], tuple] = lambda objs: ()
     method: str = "get"
     query: str = ""
+    data: Callable[[dict], dict] = lambda objs: {}
 
 
 @dataclass
@@ -121,6 +139,113 @@ ROUTES = [
     Route("wagtailadmin_javascript_catalog", PUBLIC),
     Route("wagtailadmin_sprite", PUBLIC),
     Route("wagtailcore_login", PUBLIC),
+    # --- provider accounts and organisations ----------------------------------------------------------------
+    Route("portal:sign_up", expect(OK, **roles(SIGNED_IN, REDIRECT))),
+    Route("portal:confirm_email", expect(BAD_REQUEST), kwargs=lambda o: {"token": "x"}),  # "link not valid"
+    Route("portal:resend_confirmation", expect(NOT_ALLOWED, anonymous=LOGIN)),  # a button (POST) only
+    Route("portal:resend_confirmation", expect(REDIRECT, anonymous=LOGIN), method="post"),
+    Route("portal:password_reset", PUBLIC),
+    Route("portal:password_reset_done", PUBLIC),
+    Route("portal:password_reset_complete", PUBLIC),
+    Route("portal:password_reset_confirm", PUBLIC, kwargs=lambda o: {"uidb64": "x", "token": "x"}),
+    Route("portal:organisation", expect(FORBIDDEN, anonymous=LOGIN, provider_a=OK, provider_b=OK)),
+    Route("portal:organisation_create", expect({OK, FORBIDDEN, REDIRECT}, anonymous=LOGIN)),
+    Route("portal:organisation_join", expect({OK, FORBIDDEN, REDIRECT}, anonymous=LOGIN)),
+    Route("portal:organisation_detail", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["org_a"].pk}),
+    Route("portal:organisation_edit", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["org_a"].pk}),
+    Route("portal:membership_decide", OWN_ORGANISATION_POST, method="post",
+          kwargs=lambda o: {"pk": o["membership"].pk}, data=lambda o: {"decision": "approve"}),
+    # --- calls and applications (provider portal) -------------------------------------------------------------
+    Route("portal:call", SIGNED_IN_ONLY, kwargs=lambda o: {"pk": o["call"].pk}),
+    Route("portal:application", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("portal:section", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk, "key": "project"}),
+    Route("portal:outcome_add", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk}),
+    Route("portal:outcome_edit", OWN_ORGANISATION,
+          kwargs=lambda o: {"pk": o["draft"].pk, "outcome_pk": o["proposed"].pk}),
+    Route("portal:outcome_delete", OWN_ORGANISATION,
+          kwargs=lambda o: {"pk": o["draft"].pk, "outcome_pk": o["proposed"].pk}),
+    Route("portal:budget_line_edit", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk, "line_pk": o["line"].pk}),
+    Route("portal:budget_line_delete", OWN_ORGANISATION,
+          kwargs=lambda o: {"pk": o["draft"].pk, "line_pk": o["line"].pk}),
+    Route("portal:attachment_delete", OWN_ORGANISATION,
+          kwargs=lambda o: {"pk": o["draft"].pk, "attachment_pk": o["draft_file"].pk}),
+    # The file of an application under assessment: its people, its assigned assessor and commissioning staff.
+    Route("portal:attachment_download",
+          expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a=OK, provider_b=NOT_FOUND,
+                 **roles([ASSIGNED, COMMISSIONER, ADMINISTRATOR], OK)),
+          kwargs=lambda o: {"pk": o["application"].pk, "attachment_pk": o["attachment"].pk}),
+    Route("portal:submitted", expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT},
+                                     provider_b=NOT_FOUND), kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("portal:submit", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk}),
+    Route("portal:withdraw", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["application"].pk}),
+    # Starting an application for organisation A: A's people only (B's provider may not name A).
+    Route("portal:application_start",
+          expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a=REDIRECT, provider_b={FORBIDDEN, NOT_FOUND}),
+          method="post", kwargs=lambda o: {"pk": o["fresh_call"].pk}, data=lambda o: {"organisation": o["org_a"].pk}),
+    # --- awards and returns (provider portal) -----------------------------------------------------------------
+    Route("outcomes_portal:awards", expect(FORBIDDEN, anonymous=LOGIN, provider_a=OK, provider_b=OK)),
+    Route("outcomes_portal:award", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["award"].pk}),
+    Route("outcomes_portal:agreement", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["award"].pk}),
+    # Already accepted: organisation A's own post is answered with the award page again (a clear message).
+    Route("outcomes_portal:accept", expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT},
+                                           provider_b=NOT_FOUND),
+          method="post", kwargs=lambda o: {"pk": o["award"].pk}),
+    Route("outcomes_portal:decline", expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT},
+                                            provider_b=NOT_FOUND),
+          method="post", kwargs=lambda o: {"pk": o["award"].pk}),
+    Route("outcomes_portal:return", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["return"].pk}),
+    Route("outcomes_portal:return_template", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["return"].pk}),
+    Route("outcomes_portal:return_upload", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["return"].pk}),
+    # --- assessment (staff) -----------------------------------------------------------------------------------
+    Route("assessment_admin:index", ASSESSMENT_READERS),
+    Route("assessment_admin:applications", ASSESSMENT_READERS, kwargs=lambda o: {"call_pk": o["call"].pk}),
+    Route("assessment_admin:application", APPLICATION_READERS, kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("assessment_admin:attachment", APPLICATION_READERS, kwargs=lambda o: {"pk": o["attachment"].pk}),
+    # Already declared "no conflict": the assigned assessor is taken on to scoring.
+    Route("assessment_admin:declare", staff_screen(assessor_assigned=REDIRECT), kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("assessment_admin:score", staff_screen(assessor_assigned=OK), kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("assessment_admin:eligibility", COMMISSIONERS, kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("assessment_admin:assign", COMMISSIONERS, kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("assessment_admin:moderate", COMMISSIONERS, kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("assessment_admin:decide", COMMISSIONERS, kwargs=lambda o: {"pk": o["application"].pk}),
+    Route("assessment_admin:moderation", COMMISSIONERS, kwargs=lambda o: {"call_pk": o["call"].pk}),
+    Route("assessment_admin:export", COMMISSIONERS, kwargs=lambda o: {"call_pk": o["call"].pk, "fmt": "csv"}),
+    # Form posts without their fields: the commissioning staff get the page back with a message.
+    Route("assessment_admin:bulk_assign", staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+          method="post", kwargs=lambda o: {"call_pk": o["call"].pk}),
+    Route("assessment_admin:release", staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+          method="post", kwargs=lambda o: {"call_pk": o["call"].pk}),
+    Route("assessment_admin:reopen", staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+          method="post", kwargs=lambda o: {"assessment_pk": o["assessment"].pk}),
+    # --- awards, returns and payments (staff) -----------------------------------------------------------------
+    Route("outcomes_admin:awards", COMMISSIONERS),
+    Route("outcomes_admin:award", COMMISSIONERS, kwargs=lambda o: {"pk": o["award"].pk}),
+    Route("outcomes_admin:award_create", COMMISSIONERS, kwargs=lambda o: {"application_id": o["to_award"].pk}),
+    Route("outcomes_admin:award_vary", COMMISSIONERS, kwargs=lambda o: {"pk": o["award"].pk}),
+    Route("outcomes_admin:award_close", COMMISSIONERS, kwargs=lambda o: {"pk": o["award"].pk}),
+    Route("outcomes_admin:returns", COMMISSIONERS),
+    Route("outcomes_admin:return_review", COMMISSIONERS, kwargs=lambda o: {"pk": o["return"].pk}),
+    Route("outcomes_admin:payments", COMMISSIONERS),
+    Route("outcomes_admin:payment_approve", staff_screen(commissioner={OK, REDIRECT}, administrator={OK, REDIRECT}),
+          method="post", kwargs=lambda o: {"pk": o["payment"].pk}),
+    Route("outcomes_admin:payment_record", staff_screen(commissioner={OK, REDIRECT}, administrator={OK, REDIRECT}),
+          method="post", kwargs=lambda o: {"pk": o["payment"].pk}),
+    # --- reporting (staff; the executive sees totals, never an application's text) ---------------------------
+    Route("reporting:dashboard", REPORTING_READERS),
+    Route("reporting:theme", REPORTING_READERS, kwargs=lambda o: {"slug": o["theme"].slug}),
+    Route("reporting:project", REPORTING_READERS, kwargs=lambda o: {"pk": o["award"].pk}),
+    Route("reporting:board_pack", REPORTING_READERS),
+    Route("reporting:data", COMMISSIONERS),
+    Route("reporting:export", COMMISSIONERS, kwargs=lambda o: {"kind": "organisations", "fmt": "csv"}),
+    Route("reporting:import", COMMISSIONERS, kwargs=lambda o: {"kind": "organisations"}),
+    # --- operations (administrators) ------------------------------------------------------------------------
+    Route("email_failures", ADMINISTRATORS_ONLY),
+    Route("task_results:index", ADMINISTRATORS_ONLY),
+    # --- public website and open data -------------------------------------------------------------------------
+    Route("cms:search", PUBLIC),
+    Route("cms:sitemap", PUBLIC),
+    Route("opendata:360giving_csv", PUBLIC),
+    Route("opendata:360giving_json", PUBLIC),
 ]
 
 # The rest of the project's URL configuration: families of third-party URLs, named by namespace or prefix.
@@ -134,19 +259,24 @@ GROUPS = [
     Group("Foundation viewsets' other views (add, edit, delete, history, usage...)",
           lambda name, route: bool(name) and name.split(":")[0] in {"calls", "organisations", "indicators", "themes"}),
     Group("Audit viewset", lambda name, route: bool(name) and name.startswith("audit:")),
+    Group("Task results viewset (administrators; read-only)",
+          lambda name, route: bool(name) and name.startswith("task_results:")),
     Group("Wagtail admin namespaces",
           lambda name, route: bool(name) and name.split(":")[0] in WAGTAIL_ADMIN_NAMESPACES,
           samples=[
-              # Wagtail grants images and documents per collection (GroupCollectionPermission), which the
-              # role groups do not hold yet: no role reaches these screens today.
-              Route("wagtailimages:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
-              Route("wagtaildocs:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
+              # Images and documents are granted per collection: role_sync gives the site editors the root.
+              Route("wagtailimages:index", COMMISSIONING_STAFF),
+              Route("wagtaildocs:index", COMMISSIONING_STAFF),
+              # Wagtail's choosers open for any admin user but list only what that person may choose.
+              Route("wagtailimages_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
+              Route("wagtaildocs_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
               Route("wagtailusers_users:index", ADMINISTRATORS_ONLY),
               Route("wagtailusers_users:edit", ADMINISTRATORS_ONLY, kwargs=lambda o: {"pk": o["users"][PROV_A].pk}),
               Route("wagtailusers_groups:index", ADMINISTRATORS_ONLY),
               Route("wagtailsites:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
               Route("wagtailredirects:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
-              Route("wagtailadmin_reports:aging_pages", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
+              # Commissioners and administrators edit the public site: Wagtail's page reports are theirs too.
+              Route("wagtailadmin_reports:aging_pages", COMMISSIONING_STAFF),
           ]),
     Group("Wagtail admin un-namespaced views (pages explorer, choosers, account, tags, bulk actions)",
           lambda name, route: route.startswith("admin/") and (
@@ -229,11 +359,41 @@ def world(db, settings):
     factories.AssessmentFactory(application=application, assessor=users[CONFLICTED],
                                 status=AssessmentStatus.CONFLICTED, conflict_description="Trustee")
     entry = audit.record(actor=users[PROV_A], action="application.submitted", obj=application)
-    from commissioning.models import Indicator, Theme
+    from django.core.files.base import ContentFile
+
+    from commissioning.models import Attachment, BudgetLine, Indicator, Membership, ProposedOutcome, Theme
+    from outcomes.services.awards import accept_award
+    from tests.outcomes.conftest import approved_application, award_for
+
+    attachment = Attachment.objects.create(
+        application=application, kind="other", original_name=f"{SECRET}.pdf", content_type="application/pdf",
+        size=len(PDF_BYTES), sha256="0" * 64, file=ContentFile(PDF_BYTES, name="a.pdf"))
+    # A draft of organisation A's, for the editing pages (budget line, proposed outcome, file).
+    draft = factories.ApplicationFactory(call=factories.CallFactory(), organisation=org_a, project_title=f"{SECRET} draft",
+                                         summary=f"{SECRET} draft summary", status="draft")
+    line = BudgetLine.objects.create(application=draft, category="staff", description=f"{SECRET} worker",
+                                     financial_year=2025, amount="100.00")
+    proposed = ProposedOutcome.objects.create(application=draft, indicator=Indicator.objects.first())
+    draft_file = Attachment.objects.create(
+        application=draft, kind="other", original_name=f"{SECRET}-draft.pdf", content_type="application/pdf",
+        size=len(PDF_BYTES), sha256="0" * 64, file=ContentFile(PDF_BYTES, name="b.pdf"))
+    joiner = factories.UserFactory()
+    pending = Membership.objects.create(user=joiner, organisation=org_a)
+    # An accepted award of organisation A's, with its returns and payments.
+    approved = approved_application(organisation=org_a, reference="TRUST-A-001")
+    # A funded project's title is published (360Giving open data, reports): it carries no secret marker.
+    award = accept_award(award=award_for(approved, users[COMMISSIONER]), actor=users[PROV_A], typed_name="Pat")
+    # An approved application of organisation A's not yet awarded, for the award-creation page.
+    to_award = approved_application(organisation=org_a, reference="TRUST-A-002")
 
     return {
         "org_a": org_a, "org_b": org_b, "call": call, "application": application, "users": users,
         "audit_entry": entry, "theme": Theme.objects.first(), "indicator": Indicator.objects.first(),
+        "attachment": attachment, "draft": draft, "line": line, "proposed": proposed, "draft_file": draft_file,
+        "membership": pending, "award": award, "return": award.returns.order_by("due_date").first(),
+        "payment": award.payments.order_by("sequence").first(), "to_award": to_award,
+        "fresh_call": factories.CallFactory(),
+        "assessment": application.assessments.get(assessor=users[ASSIGNED]),
     }
 
 
@@ -248,7 +408,7 @@ def classify(response):
         if location == reverse("wagtailadmin_home"):
             return ADMIN_HOME
         return REDIRECT
-    return {403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(code, f"HTTP {code}")
+    return {400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(code, f"HTTP {code}")
 
 
 def sign_in(client, world, role):
@@ -260,7 +420,7 @@ def sign_in(client, world, role):
 
 def check(client, world, role, entry):
     url = reverse(entry.name, args=entry.args(world) or None, kwargs=entry.kwargs(world) or None) + entry.query
-    response = getattr(client, entry.method)(url)
+    response = getattr(client, entry.method)(url, entry.data(world)) if entry.method == "post" else client.get(url)
     got = classify(response)
     problems = []
     if got not in entry.expected[role]:
