@@ -30,6 +30,9 @@ class MoneyField(forms.DecimalField):
     """Pounds and pence; accepts "£1,500.50" as people type it."""
 
     prefix = "£"
+    # A text box, not type="number": browsers refuse "£" and "," in number inputs, so what people type
+    # as money never reached the server (GOV.UK advises text inputs with inputmode for amounts).
+    widget = forms.TextInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 12)

@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
-# synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -37,7 +34,10 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+# One browser for all the browser tests. Package scope (not session) so it closes, with Playwright's event
+# loop, as soon as they finish: tests that run after them in the same session (pytest-django runs
+# transactional tests last) must not find a running event loop in their thread.
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make e2e` (it installs it with apt-get).")
@@ -50,6 +50,28 @@ def browser():
             pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}")
         yield browser
         browser.close()
+
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the browser tests make are still
+# synchronous and safe. Allowed only around these tests (set-up to teardown), so the variable never leaks
+# into what other tests hand to subprocesses (the production `check --deploy` refuses it).
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if "tests/e2e/" not in str(item.fspath):
+        yield
+        return
+    before = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = before
 
 
 @pytest.fixture
@@ -66,17 +88,25 @@ def page(browser, request, live_server):
     context.close()
 
 
-def assert_accessible(page, *, context=None):
-    """Zero axe-core violations for the WCAG 2.2 A and AA rules on the current page."""
+def accessibility_problems(page, *, context=None):
+    """axe-core's WCAG 2.2 A and AA violations on the current page, one readable line each."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
-    if violations:
-        lines = [f"{page.url}: {len(violations)} axe violation(s)"]
-        for violation in violations:
-            targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    if not violations:
+        return []
+    lines = [f"{page.url}: {len(violations)} axe violation(s)"]
+    for violation in violations:
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return lines
+
+
+def assert_accessible(page, *, context=None):
+    """Zero axe-core violations for the WCAG 2.2 A and AA rules on the current page."""
+    lines = accessibility_problems(page, context=context)
+    if lines:
         pytest.fail("\n".join(lines))
 
 
@@ -88,3 +118,9 @@ def save_screenshots(page, name):
     page.set_viewport_size(MOBILE)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-mobile.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def two_factor(settings):
+    """Staff two-factor sign-in as in production (the unit-test settings turn it off)."""
+    settings.STAFF_2FA_REQUIRED = True

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 
@@ -16,7 +17,7 @@ def test_provider_can_sign_in_with_the_keyboard_only(page, provider):
     page.keyboard.type("correct-horse-battery")
     page.keyboard.press("Enter")
     page.wait_for_url("**/portal/")
-    assert page.get_by_role("heading", name="Your dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Your dashboard")).to_be_visible()
 
 
 def test_wrong_password_shows_the_error_summary(page, provider):
@@ -25,7 +26,7 @@ def test_wrong_password_shows_the_error_summary(page, provider):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter the email address and password" in summary.inner_text()
     assert page.title().startswith("Error: ")
     assert_accessible(page)

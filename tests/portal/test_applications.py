@@ -421,3 +421,16 @@ def test_declarations_save_later_keeps_ticked_boxes(client, provider, complete_d
     assert response.status_code == 302
     complete_draft.refresh_from_db()
     assert complete_draft.declares_policies_in_place and not complete_draft.declares_information_true
+
+
+def test_money_is_typed_into_a_text_box_so_pounds_signs_and_commas_reach_the_server(client, provider, draft):
+    """A type="number" input made the browser refuse "£18,500": the amount must be a text input."""
+    client.force_login(provider)
+    url = reverse("portal:section", kwargs={"pk": draft.pk, "key": "budget"})
+    html = client.get(url).content.decode()
+    assert 'type="text" name="amount"' in html
+    assert 'type="number" name="amount"' not in html
+    year = service.project_years(draft.call)[0]
+    client.post(url, {"category": "staff", "description": "Advocates", "financial_year": year,
+                      "amount": "£18,500", "action": "add"})
+    assert draft.budget_lines.get().amount == Decimal("18500.00")
