@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv frontend run test e2e chromium migrate seed clean bench loadtest
+.PHONY: venv frontend run test e2e screenshots chromium migrate seed clean bench loadtest
 
 venv: $(STAMP)
 
@@ -46,6 +46,10 @@ chromium:
 
 e2e: venv frontend chromium
 	$(PYTHON) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# Refresh the committed desktop and mobile screenshots of the main pages (README shows some).
+screenshots: venv frontend chromium
+	SCREENSHOT_DIR=docs/screenshots $(PYTHON) -m pytest -m e2e tests/e2e/test_accessibility.py
 
 # Benchmarks (bench/run.py) and the deadline-day load test (loadtest/run.py): see docs/performance.md.
 bench: venv
