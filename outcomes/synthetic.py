@@ -405,7 +405,8 @@ class Generator:
         self.requested = {}
         for app in apps:
             call = app.call
-            total = _money(self.rng.uniform(float(call.min_grant), float(call.max_grant)))
+            # Whole pounds drawn as integers: no float in a money path.
+            total = Decimal(self.rng.randint(int(call.min_grant), int(call.max_grant))).quantize(PENNY)
             staff = (total * Decimal("0.6")).quantize(PENNY)
             delivery = (total * Decimal("0.3")).quantize(PENNY)
             year = financial_year_of(call.closes_at.date())
