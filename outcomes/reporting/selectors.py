@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from commissioning.fiscal import (
@@ -341,14 +341,14 @@ class ThemeOutcomes:
         return self.theme.name if self.theme else "All themes"
 
 
-def outcomes(filters: Filters, today=None, themes=None):
-    """Per theme, each indicator with targets this year to date, and per-project figures.
-    Returns (list of ThemeOutcomes, {award_id: worst RAG}). ``themes``: the themes, if already read."""
-    awards = awards_for(filters)
+def _value_maps(filters: Filters, awards, today=None, with_unit=False):
+    """({(indicator, award): {(fy, q): target}}, {(indicator, award): {(fy, q): actual}}[, {indicator: unit}])
+    for quarters ended to date, from two value-row queries (no objects). ``awards``: a queryset of awards."""
     ytd = ytd_quarters_filter(filters, today)
+    extra = ("indicator__unit",) if with_unit else ()
     targets = (
         IndicatorTarget.objects.filter(ytd, award__in=awards)
-        .values_list("indicator_id", "award_id", "financial_year", "quarter", "target")
+        .values_list("indicator_id", "award_id", "financial_year", "quarter", "target", *extra)
         .order_by()
     )
     results = (
@@ -363,16 +363,62 @@ def outcomes(filters: Filters, today=None, themes=None):
             "quarterly_return__financial_year",
             "quarterly_return__quarter",
             "actual",
+            *extra,
         )
         .order_by()
     )
+    cent = Decimal("0.01")
+    units = {}
     # (indicator, award) -> {(fy, q): value}
     target_map = defaultdict(dict)
-    for indicator_id, award_id, fy, q, value in targets:
-        target_map[(indicator_id, award_id)][(fy, q)] = Decimal(value).quantize(Decimal("0.01"))
     actual_map = defaultdict(dict)
-    for indicator_id, award_id, fy, q, value in results:
-        actual_map[(indicator_id, award_id)][(fy, q)] = Decimal(value).quantize(Decimal("0.01"))
+    for row_map, rows in ((target_map, targets), (actual_map, results)):
+        for indicator_id, award_id, fy, q, value, *unit in rows:
+            row_map[(indicator_id, award_id)][(fy, q)] = Decimal(value).quantize(cent)
+            if unit:
+                units[indicator_id] = unit[0]
+    if with_unit:
+        return target_map, actual_map, units
+    return target_map, actual_map
+
+
+def _project_figures(unit, quarter_targets, quarter_actuals):
+    """(target, actual, latest (fy, q) or None, rag, percent) of one indicator for one project: summable units
+    summed over the year to date, others as at the latest reported quarter."""
+    if unit in SUMMABLE_UNITS:
+        target = sum(quarter_targets.values(), Decimal("0.00")) if quarter_targets else None
+        actual = sum(quarter_actuals.values(), Decimal("0.00")) if quarter_actuals else Decimal("0.00")
+        latest = None
+    else:
+        latest = max(quarter_actuals) if quarter_actuals else (max(quarter_targets) if quarter_targets else None)
+        target = quarter_targets.get(latest)
+        actual = quarter_actuals.get(latest)
+    rag, percent = rag_for(actual, target, lower_is_better=unit in LOWER_IS_BETTER_UNITS)
+    return target, actual, latest, rag, percent
+
+
+def worst_rags(filters: Filters, awards, today=None):
+    """{award_id: worst RAG across its indicators} for the given awards queryset: the same figure as
+    ``outcomes(...)[1]`` (an award's RAG depends only on its own targets and results), without building the
+    per-project rows or reading indicator and award details."""
+    target_map, actual_map, units = _value_maps(filters, awards, today, with_unit=True)
+    worst = {}
+    empty = {}
+    for indicator_id, award_id in set(target_map) | set(actual_map):
+        rag = _project_figures(
+            units[indicator_id],
+            target_map.get((indicator_id, award_id), empty),
+            actual_map.get((indicator_id, award_id), empty),
+        )[3]
+        if rag and (award_id not in worst or RAG_ORDER[rag] < RAG_ORDER[worst[award_id]]):
+            worst[award_id] = rag
+    return worst
+
+
+def outcomes(filters: Filters, today=None, themes=None):
+    """Per theme, each indicator with targets this year to date, and per-project figures.
+    Returns (list of ThemeOutcomes, {award_id: worst RAG}). ``themes``: the themes, if already read."""
+    target_map, actual_map = _value_maps(filters, awards_for(filters), today)
     pairs = set(target_map) | set(actual_map)
     indicator_ids = {i for i, _ in pairs}
     award_ids = {a for _, a in pairs}
@@ -384,21 +430,15 @@ def outcomes(filters: Filters, today=None, themes=None):
     worst = {}
     for indicator_id, award_id in sorted(pairs, key=lambda p: award_info[p[1]]["reference"]):
         indicator = indicators[indicator_id]
-        summable = indicator.unit in SUMMABLE_UNITS
-        lower = indicator.unit in LOWER_IS_BETTER_UNITS
-        quarter_targets = target_map.get((indicator_id, award_id), {})
-        quarter_actuals = actual_map.get((indicator_id, award_id), {})
-        if summable:
-            target = sum(quarter_targets.values(), Decimal("0.00")) if quarter_targets else None
-            actual = sum(quarter_actuals.values(), Decimal("0.00")) if quarter_actuals else Decimal("0.00")
+        target, actual, latest, rag, percent = _project_figures(
+            indicator.unit,
+            target_map.get((indicator_id, award_id), {}),
+            actual_map.get((indicator_id, award_id), {}),
+        )
+        if indicator.unit in SUMMABLE_UNITS:
             period = "Year to date"
         else:
-            reported = sorted(quarter_actuals)
-            latest = reported[-1] if reported else (sorted(quarter_targets)[-1] if quarter_targets else None)
-            target = quarter_targets.get(latest)
-            actual = quarter_actuals.get(latest)
             period = FinancialQuarter(*latest).label if latest else ""
-        rag, percent = rag_for(actual, target, lower_is_better=lower)
         info = award_info[award_id]
         by_indicator[indicator_id].append(
             ProjectOutcome(
@@ -446,12 +486,8 @@ def theme_projects(filters: Filters, theme_slug: str, today=None):
     theme's share of each award, the theme's share of payments made in the year, RAG and last return."""
     field_name = ALLOCATION_FIELDS[theme_slug]
     index = THEME_SLUGS.index(theme_slug)
-    awards = list(
-        _overlapping_year(awards_for(filters), filters)
-        .filter(**{f"{field_name}__gt": 0})
-        .select_related("organisation", "call")
-        .order_by("organisation__name", "reference")
-    )
+    in_scope = _overlapping_year(awards_for(filters), filters).filter(**{f"{field_name}__gt": 0})
+    awards = list(in_scope.select_related("organisation", "call").order_by("organisation__name", "reference"))
     ids = [a.pk for a in awards]
     paid = defaultdict(int)
     payments = (
@@ -461,13 +497,12 @@ def theme_projects(filters: Filters, theme_slug: str, today=None):
     )
     for award_id, amount, *bps in payments:
         paid[award_id] += apportion_pence(to_pence(amount), bps)[index]
-    last_returns = {}
-    submitted = QuarterlyReturn.objects.filter(award_id__in=ids, submitted_at__isnull=False).order_by(
-        "award_id", "-financial_year", "-quarter"
-    )
-    for r in submitted:
-        last_returns.setdefault(r.award_id, r)
-    _, worst = outcomes(filters, today)
+    # Only each award's latest submitted return is read (not all of them): a correlated subquery picks it.
+    submitted = QuarterlyReturn.objects.filter(submitted_at__isnull=False)
+    latest = submitted.filter(award_id=OuterRef("award_id")).order_by("-financial_year", "-quarter").values("pk")[:1]
+    last_returns = {r.award_id: r for r in submitted.filter(award_id__in=ids, pk=Subquery(latest))}
+    # RAG for these awards only; the per-project outcome rows the dashboard builds are not needed here.
+    worst = worst_rags(filters, in_scope.values("pk"), today)
     rows = []
     for award in awards:
         bps = [getattr(award, n) for n in BP_FIELDS]
