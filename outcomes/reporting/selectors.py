@@ -487,7 +487,13 @@ def theme_projects(filters: Filters, theme_slug: str, today=None):
     field_name = ALLOCATION_FIELDS[theme_slug]
     index = THEME_SLUGS.index(theme_slug)
     in_scope = _overlapping_year(awards_for(filters), filters).filter(**{f"{field_name}__gt": 0})
-    awards = list(in_scope.select_related("organisation", "call").order_by("organisation__name", "reference"))
+    # Only the columns the drill-down shows: award rows with every call and organisation column were the
+    # bulk of this page's database time.
+    awards = list(
+        in_scope.select_related("organisation")
+        .only("reference", "title", "amount", *BP_FIELDS, "organisation__name")
+        .order_by("organisation__name", "reference")
+    )
     ids = [a.pk for a in awards]
     paid = defaultdict(int)
     payments = (
