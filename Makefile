@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv frontend run test e2e screenshots chromium migrate seed clean bench loadtest
+.PHONY: venv frontend run test lint e2e screenshots chromium migrate seed clean bench loadtest
 
 venv: $(STAMP)
 
@@ -35,7 +35,12 @@ seed: migrate
 run: frontend seed
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
-test: venv frontend
+# Lint and format are checked before the suite, so CI fails on either.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: venv frontend lint
 	$(PYTHON) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; install it when missing, and fail (never skip) if that fails.

@@ -17,7 +17,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def resolve(page, obj):
     """(path, None) or (None, reason the page is not available)."""
-    from django.urls import NoReverseMatch, Resolver404, resolve as url_resolve, reverse
+    from django.urls import NoReverseMatch, Resolver404, reverse
+    from django.urls import resolve as url_resolve
 
     if page.pick and obj is None:
         return None, f"no object to show: picker '{page.pick}' found nothing in this dataset"
@@ -102,9 +103,14 @@ def measure_page(page, runs, floor_path=None):
             timings.append((time.perf_counter() - started) * 1000)
     except Exception as exc:  # a page that crashes is an error in the table, not the end of the run
         return {**row, "status": "error", "reason": f"{type(exc).__name__}: {exc}"[:300]}
-    row.update(status="measured", queries=query_count, median_ms=round(statistics.median(timings), 2),
-               timings_ms=[round(t, 2) for t in timings], bytes=len(body),
-               content_type=response.get("Content-Type", ""))
+    row.update(
+        status="measured",
+        queries=query_count,
+        median_ms=round(statistics.median(timings), 2),
+        timings_ms=[round(t, 2) for t in timings],
+        bytes=len(body),
+        content_type=response.get("Content-Type", ""),
+    )
     if floor_timings:
         row["floor_ms"] = round(statistics.median(floor_timings), 2)
     if row["content_type"].startswith(XLSX):
@@ -135,8 +141,16 @@ def bare_openpyxl(body, runs):
 def dataset_counts():
     from django.apps import apps
 
-    names = ["commissioning.Call", "commissioning.Application", "commissioning.Score", "commissioning.Organisation",
-             "outcomes.Award", "outcomes.QuarterlyReturn", "outcomes.IndicatorResult", "outcomes.Payment"]
+    names = [
+        "commissioning.Call",
+        "commissioning.Application",
+        "commissioning.Score",
+        "commissioning.Organisation",
+        "outcomes.Award",
+        "outcomes.QuarterlyReturn",
+        "outcomes.IndicatorResult",
+        "outcomes.Payment",
+    ]
     return {name.split(".")[1]: apps.get_model(name).objects.count() for name in names}
 
 

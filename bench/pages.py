@@ -35,28 +35,68 @@ PAGES = [
     Page("Public home page", user="anonymous", path="/", wagtail_page=True),
     Page("Provider portal dashboard", user="provider", url="portal:dashboard"),
     Page("Staff calls list (Wagtail admin)", user="commissioner", url="calls:index", floor="admin"),
-    Page("Staff call inspect (Wagtail admin)", user="commissioner", url="calls:inspect", pick="call", args=("pk",),
-         floor="admin"),
+    Page(
+        "Staff call inspect (Wagtail admin)",
+        user="commissioner",
+        url="calls:inspect",
+        pick="call",
+        args=("pk",),
+        floor="admin",
+    ),
     Page("Staff organisations list (Wagtail admin)", user="commissioner", url="organisations:index", floor="admin"),
     # Issue 7's main pages.
     Page("Executive dashboard", user="executive", url="reporting:dashboard", kind="aggregate", floor="admin"),
-    Page("Theme drill-down", user="executive", url="reporting:theme", pick="theme", args=("slug",),
-         kind="aggregate", floor="admin"),
+    Page(
+        "Theme drill-down",
+        user="executive",
+        url="reporting:theme",
+        pick="theme",
+        args=("slug",),
+        kind="aggregate",
+        floor="admin",
+    ),
     Page("Project page", user="executive", url="reporting:project", pick="award", args=("pk",), floor="admin"),
-    Page("Award page (staff)", user="commissioner", url="outcomes_admin:award", pick="award", args=("pk",),
-         floor="admin"),
-    Page("Staff application list", user="commissioner", url="assessment_admin:applications", pick="call",
-         args=("pk",), floor="admin"),
-    Page("Moderation panel", user="commissioner", url="assessment_admin:moderation", pick="call", args=("pk",),
-         floor="admin"),
+    Page(
+        "Award page (staff)", user="commissioner", url="outcomes_admin:award", pick="award", args=("pk",), floor="admin"
+    ),
+    Page(
+        "Staff application list",
+        user="commissioner",
+        url="assessment_admin:applications",
+        pick="call",
+        args=("pk",),
+        floor="admin",
+    ),
+    Page(
+        "Moderation panel",
+        user="commissioner",
+        url="assessment_admin:moderation",
+        pick="call",
+        args=("pk",),
+        floor="admin",
+    ),
     Page("Provider awards list", user="provider", url="outcomes_portal:awards"),
-    Page("Return review", user="commissioner", url="outcomes_admin:return_review", pick="submitted_return",
-         args=("pk",), floor="admin"),
+    Page(
+        "Return review",
+        user="commissioner",
+        url="outcomes_admin:return_review",
+        pick="submitted_return",
+        args=("pk",),
+        floor="admin",
+    ),
     Page("Public funded-projects page", user="anonymous", path="/funded-projects/", wagtail_page=True),
     Page("360Giving export", user="anonymous", url="opendata:360giving_json", kind="export"),
     Page("Board pack", user="executive", url="reporting:board_pack", kind="export", floor="admin"),
-    Page("Application XLSX export", user="commissioner", url="assessment_admin:export", pick="call",
-         args=("pk",), literal_args=("xlsx",), kind="export", floor="admin"),
+    Page(
+        "Application XLSX export",
+        user="commissioner",
+        url="assessment_admin:export",
+        pick="call",
+        args=("pk",),
+        literal_args=("xlsx",),
+        kind="export",
+        floor="admin",
+    ),
 ]
 
 FLOORS = {
@@ -75,9 +115,11 @@ def _busiest_provider():
     """The org admin of the organisation with the most awards, then applications: the heaviest provider pages."""
     from commissioning.models import Membership, Organisation
 
-    org = (Organisation.objects.annotate(awards_n=Count("awards", distinct=True),
-                                         n=Count("applications", distinct=True))
-           .order_by("-awards_n", "-n", "pk").first())
+    org = (
+        Organisation.objects.annotate(awards_n=Count("awards", distinct=True), n=Count("applications", distinct=True))
+        .order_by("-awards_n", "-n", "pk")
+        .first()
+    )
     return Membership.objects.filter(organisation=org, role="org_admin").select_related("user").first().user
 
 
@@ -110,8 +152,7 @@ def _busiest_active_award():
     """The active award with the most quarterly returns: the fullest project and award pages."""
     from outcomes.models import Award
 
-    return (Award.objects.filter(status="active").annotate(n=Count("returns"))
-            .order_by("-n", "pk").first())
+    return Award.objects.filter(status="active").annotate(n=Count("returns")).order_by("-n", "pk").first()
 
 
 def ensure_public_pages():

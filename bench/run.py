@@ -86,8 +86,14 @@ def machine(db):
         ram = f"{kib / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         pass
-    return {"uname": " ".join(platform.uname()), "cpu": cpu, "cores": os.cpu_count(), "ram": ram,
-            "database": db.version(), "python": platform.python_version()}
+    return {
+        "uname": " ".join(platform.uname()),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram": ram,
+        "database": db.version(),
+        "python": platform.python_version(),
+    }
 
 
 def run_scale(scale, runs):
@@ -146,7 +152,9 @@ def verdicts(small, large):
         if big:
             checks.append(("same queries at both sizes", big["queries"] == page["queries"]))
         if page["kind"] == "export" and "openpyxl_median_ms" in page:
-            checks.append(("<= 1.5x openpyxl", page["median_ms"] <= OPENPYXL_RATIO * max(page["openpyxl_median_ms"], 0.01)))
+            checks.append(
+                ("<= 1.5x openpyxl", page["median_ms"] <= OPENPYXL_RATIO * max(page["openpyxl_median_ms"], 0.01))
+            )
         elif page["kind"] != "export":
             checks.append(("<= 3x floor", floor_ratio(page) <= FLOOR_RATIO))
         if big:
@@ -172,18 +180,30 @@ def table(results, rows, info):
         "|---|---|" + "---|" * len(small["counts"]),
     ]
     for result in results:
-        lines.append(f"| {result['scale']} | {result['build_seconds']} | "
-                     + " | ".join(f"{v:,}" for v in result["counts"].values()) + " |")
-    lines += ["", "Floors measured on their own (median ms): " + "; ".join(
-        f"{key} {scale_result['floors'][key].get('median_ms', 'n/a')} at scale {scale_result['scale']}"
-        for scale_result in results for key in scale_result["floors"]), "",
-        "\"floor ms\" is the trivial view through the same base template, timed alternately with the page as the "
-        "same user; \"x floor\" is the page's median over it (target <= 3); \"growth\" is scale 10's x-floor over "
+        lines.append(
+            f"| {result['scale']} | {result['build_seconds']} | "
+            + " | ".join(f"{v:,}" for v in result["counts"].values())
+            + " |"
+        )
+    lines += [
+        "",
+        "Floors measured on their own (median ms): "
+        + "; ".join(
+            f"{key} {scale_result['floors'][key].get('median_ms', 'n/a')} at scale {scale_result['scale']}"
+            for scale_result in results
+            for key in scale_result["floors"]
+        ),
+        "",
+        '"floor ms" is the trivial view through the same base template, timed alternately with the page as the '
+        'same user; "x floor" is the page\'s median over it (target <= 3); "growth" is scale 10\'s x-floor over '
         "scale 1's (targets <= 1.2 for lists and detail pages, <= 2 for aggregates). \"Own queries\" is the page's "
         "count less its floor's (session, user, Wagtail admin menu and permissions, session save: the same on every "
-        "page); the 15-query target is held against it.", ""]
+        "page); the 15-query target is held against it.",
+        "",
+    ]
     lines += [
-        f"| Page | User | Queries (scale {s1} / {s2}) | Own queries | Median ms (scale {s1} / {s2}) | floor ms (scale {s1}) | "
+        f"| Page | User | Queries (scale {s1} / {s2}) | Own queries | Median ms (scale {s1} / {s2}) | "
+        f"floor ms (scale {s1}) | "
         "x floor | growth | openpyxl ms | Verdict |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -204,10 +224,14 @@ def table(results, rows, info):
 
 def write_doc(markdown):
     DOC.parent.mkdir(exist_ok=True)
-    text = DOC.read_text() if DOC.exists() else (
-        "# Performance\n\nThe latest `make bench` run (see README, \"Scaling\"). Timings are server-side, "
-        "in-process (Django's test client), median of warmed runs; query counts from one request.\n\n"
-        f"{START}\n{END}\n"
+    text = (
+        DOC.read_text()
+        if DOC.exists()
+        else (
+            '# Performance\n\nThe latest `make bench` run (see README, "Scaling"). Timings are server-side, '
+            "in-process (Django's test client), median of warmed runs; query counts from one request.\n\n"
+            f"{START}\n{END}\n"
+        )
     )
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)
@@ -222,17 +246,20 @@ def main(argv=None):
     args = parser.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL is not a PostgreSQL URL: benchmarking on SQLite (figures are not production-like).",
-              flush=True)
+        print(
+            "DATABASE_URL is not a PostgreSQL URL: benchmarking on SQLite (figures are not production-like).",
+            flush=True,
+        )
     results, info = [], None
     for scale in args.scales.split(","):
         result, machine_info = run_scale(scale.strip(), args.runs)
         results.append(result)
-        info = {"when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_info}
+        info = {"when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_info}
     rows = verdicts(results[0], results[1] if len(results) > 1 else None)
     markdown = table(results, rows, info)
-    (RESULTS / "latest.json").write_text(json.dumps({"info": info, "results": results,
-                                                     "verdicts": [r["verdict"] for r in rows]}, indent=2))
+    (RESULTS / "latest.json").write_text(
+        json.dumps({"info": info, "results": results, "verdicts": [r["verdict"] for r in rows]}, indent=2)
+    )
     (RESULTS / "latest.md").write_text(markdown)
     if not args.no_doc:
         write_doc(markdown)

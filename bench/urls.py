@@ -1,8 +1,8 @@
 """The project's URLs plus two floor views used only by the benchmark (never mounted in the project)."""
 
-from wagtail.admin.auth import require_admin_access
 from django.shortcuts import render
 from django.urls import include, path
+from wagtail.admin.auth import require_admin_access
 
 
 def floor(request):

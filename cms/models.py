@@ -96,7 +96,9 @@ class ThemePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = theme_figures(self.theme)
         context["funded_projects_page"] = FundedProjectsPage.objects.live().first()
-        context["open_calls"] = with_call_pages(list(Call.objects.open().filter(themes=self.theme).order_by("closes_at")))
+        context["open_calls"] = with_call_pages(
+            list(Call.objects.open().filter(themes=self.theme).order_by("closes_at"))
+        )
         return context
 
 

@@ -20,7 +20,9 @@ def seed_portal_applications(now=None):
     user = User.objects.filter(email=DEMO_PROVIDER).first()
     if call is None or user is None or not call.is_open:
         return None
-    membership = Membership.objects.filter(user=user, status=MembershipStatus.APPROVED).select_related("organisation").first()
+    membership = (
+        Membership.objects.filter(user=user, status=MembershipStatus.APPROVED).select_related("organisation").first()
+    )
     if membership is None:
         return None
     organisation = membership.organisation
@@ -28,16 +30,26 @@ def seed_portal_applications(now=None):
     if existing is not None:
         return existing
     application = service.start_application(actor=user, call=call, organisation=organisation)
-    service.save_fields(actor=user, application=application, values={
-        "project_title": "Safe Nights Bexleyheath",
-        "summary": "Training bar, door and taxi-rank staff in Bexleyheath and Sidcup to spot and stop harassment, "
-                   "with a late-night safe space run with trained volunteers.",
-        "need_and_evidence": "Local surveys show many women avoid the town centres after dark because of harassment.",
-        "partners": ["bvsc", "mps_jet"],
-        "themes": list(call.themes.all()[:1]),
-    })
+    service.save_fields(
+        actor=user,
+        application=application,
+        values={
+            "project_title": "Safe Nights Bexleyheath",
+            "summary": "Training bar, door and taxi-rank staff in Bexleyheath and Sidcup to spot and stop harassment, "
+            "with a late-night safe space run with trained volunteers.",
+            "need_and_evidence": (
+                "Local surveys show many women avoid the town centres after dark because of harassment."
+            ),
+            "partners": ["bvsc", "mps_jet"],
+            "themes": list(call.themes.all()[:1]),
+        },
+    )
     service.save_budget_line(
-        actor=user, application=application, category="staff", description="Project coordinator (0.4 FTE)",
-        financial_year=service.project_years(call)[0], amount=Decimal("9500.00"),
+        actor=user,
+        application=application,
+        category="staff",
+        description="Project coordinator (0.4 FTE)",
+        financial_year=service.project_years(call)[0],
+        amount=Decimal("9500.00"),
     )
     return application

@@ -13,7 +13,6 @@ from django.utils import timezone
 from .models import (
     Answer,
     Application,
-    ApplicationStatus as S,
     BudgetLine,
     Call,
     Indicator,
@@ -26,6 +25,9 @@ from .models import (
     Theme,
     User,
 )
+from .models import (
+    ApplicationStatus as S,
+)
 from .roles import Role
 from .services import assessment as services
 from .states import change_application_status
@@ -35,12 +37,27 @@ CALL_REFERENCE = "BCSP-2026-01"
 # Extra fictional organisations, so that each state has its own applicant (one application per
 # organisation per call). Each gets an org admin who can sign in to the portal.
 EXTRA_ORGANISATIONS = [
-    {"name": "Belvedere Family Hub", "email": "provider7@example.org", "first": "Ruth", "last": "Adebayo",
-     "charity_number": "1190007"},
-    {"name": "Welling Youth Voices", "email": "provider8@example.org", "first": "Marcus", "last": "Reid",
-     "charity_number": "1190008"},
-    {"name": "Abbey Wood Survivors' Network", "email": "provider9@example.org", "first": "Nadia", "last": "Hussain",
-     "charity_number": "1190009"},
+    {
+        "name": "Belvedere Family Hub",
+        "email": "provider7@example.org",
+        "first": "Ruth",
+        "last": "Adebayo",
+        "charity_number": "1190007",
+    },
+    {
+        "name": "Welling Youth Voices",
+        "email": "provider8@example.org",
+        "first": "Marcus",
+        "last": "Reid",
+        "charity_number": "1190008",
+    },
+    {
+        "name": "Abbey Wood Survivors' Network",
+        "email": "provider9@example.org",
+        "first": "Nadia",
+        "last": "Hussain",
+        "charity_number": "1190009",
+    },
 ]
 
 # Scores per criterion (five criteria on BCSP-2026-01) for assessor1 and assessor2.
@@ -52,73 +69,107 @@ WEAK = ((2, 1, 2, 2, 2), (1, 2, 1, 2, 2))
 
 APPLICATIONS = [
     {
-        "organisation": "Bexley Women's Aid Network", "state": "approved_reduced",
+        "organisation": "Bexley Women's Aid Network",
+        "state": "approved_reduced",
         "title": "Safe at Home: specialist outreach for survivors in Bexleyheath",
         "themes": ["support", "trust"],
         "indicators": [("survivors-supported-women", 120), ("survivors-feeling-safer", 80)],
-        "budget": [("staff", "Two part-time outreach workers", 2026, "38000.00"),
-                   ("staff", "Two part-time outreach workers", 2027, "30000.00"),
-                   ("delivery", "Interpreting and travel", 2026, "4000.00")],
-        "scores": STRONG, "moderated": 4,
+        "budget": [
+            ("staff", "Two part-time outreach workers", 2026, "38000.00"),
+            ("staff", "Two part-time outreach workers", 2027, "30000.00"),
+            ("delivery", "Interpreting and travel", 2026, "4000.00"),
+        ],
+        "scores": STRONG,
+        "moderated": 4,
     },
     {
-        "organisation": "Safe Steps Erith", "state": "rejected",
+        "organisation": "Safe Steps Erith",
+        "state": "rejected",
         "title": "Erith Station Safe Space pilot",
-        "themes": ["prevention"], "indicators": [("night-time-venues", 12)],
-        "budget": [("delivery", "Pop-up safe space staffing", 2026, "42000.00"),
-                   ("overheads", "Insurance and premises", 2026, "6000.00")],
-        "scores": WEAK, "moderated": 2,
+        "themes": ["prevention"],
+        "indicators": [("night-time-venues", 12)],
+        "budget": [
+            ("delivery", "Pop-up safe space staffing", 2026, "42000.00"),
+            ("overheads", "Insurance and premises", 2026, "6000.00"),
+        ],
+        "scores": WEAK,
+        "moderated": 2,
     },
     {
-        "organisation": "Crayford Men's Change Programme", "state": "moderated",
+        "organisation": "Crayford Men's Change Programme",
+        "state": "moderated",
         "title": "Change Ahead: a behaviour-change group for men in Crayford",
-        "themes": ["perpetrators"], "indicators": [("programme-starts", 30), ("programme-completions", 18)],
-        "budget": [("staff", "Accredited facilitators", 2026, "40000.00"),
-                   ("staff", "Partner support worker", 2026, "22000.00"),
-                   ("staff", "Partner support worker", 2027, "10000.00")],
-        "scores": GOOD, "moderated": 4,
+        "themes": ["perpetrators"],
+        "indicators": [("programme-starts", 30), ("programme-completions", 18)],
+        "budget": [
+            ("staff", "Accredited facilitators", 2026, "40000.00"),
+            ("staff", "Partner support worker", 2026, "22000.00"),
+            ("staff", "Partner support worker", 2027, "10000.00"),
+        ],
+        "scores": GOOD,
+        "moderated": 4,
     },
     {
-        "organisation": "Thamesmead Youth Respect Project", "state": "scored",
+        "organisation": "Thamesmead Youth Respect Project",
+        "state": "scored",
         "title": "Respect Rooms: healthy-relationships sessions in youth clubs",
-        "themes": ["prevention"], "indicators": [("cyp-healthy-relationships", 400), ("prevention-sessions", 60)],
-        "budget": [("staff", "Youth workers", 2026, "30000.00"), ("staff", "Youth workers", 2027, "30000.00"),
-                   ("delivery", "Session materials", 2026, "5000.00"),
-                   ("volunteers", "Peer mentors' travel", 2026, "1500.00")],
+        "themes": ["prevention"],
+        "indicators": [("cyp-healthy-relationships", 400), ("prevention-sessions", 60)],
+        "budget": [
+            ("staff", "Youth workers", 2026, "30000.00"),
+            ("staff", "Youth workers", 2027, "30000.00"),
+            ("delivery", "Session materials", 2026, "5000.00"),
+            ("volunteers", "Peer mentors' travel", 2026, "1500.00"),
+        ],
         "scores": SPLIT,
     },
     {
-        "organisation": "Sahara Sisters Bexley", "state": "reserve",
+        "organisation": "Sahara Sisters Bexley",
+        "state": "reserve",
         "title": "Sahara Voices: by-and-for advocacy for Black and minoritised women",
-        "themes": ["support", "trust"], "indicators": [("cj-advocacy", 60), ("confidence-to-report", 70)],
-        "budget": [("staff", "Advocate (community languages)", 2026, "45000.00"),
-                   ("staff", "Advocate (community languages)", 2027, "20000.00")],
-        "scores": FAIR, "moderated": 3,
+        "themes": ["support", "trust"],
+        "indicators": [("cj-advocacy", 60), ("confidence-to-report", 70)],
+        "budget": [
+            ("staff", "Advocate (community languages)", 2026, "45000.00"),
+            ("staff", "Advocate (community languages)", 2027, "20000.00"),
+        ],
+        "scores": FAIR,
+        "moderated": 3,
     },
     {
-        "organisation": "Sidcup Night Safety CIC", "state": "under_assessment",
+        "organisation": "Sidcup Night Safety CIC",
+        "state": "under_assessment",
         "title": "Sidcup After Dark: venue staff training",
-        "themes": ["prevention"], "indicators": [("professionals-trained", 150)],
+        "themes": ["prevention"],
+        "indicators": [("professionals-trained", 150)],
         "budget": [("delivery", "Training for bar and door staff", 2026, "18000.00")],
     },
     {
-        "organisation": "Belvedere Family Hub", "state": "submitted",
+        "organisation": "Belvedere Family Hub",
+        "state": "submitted",
         "title": "Family Hub safety planning drop-in",
-        "themes": ["support"], "indicators": [("children-supported", 40)],
+        "themes": ["support"],
+        "indicators": [("children-supported", 40)],
         "budget": [("staff", "Family support worker", 2026, "26000.00"), ("other", "Creche", 2026, "3000.00")],
     },
     {
-        "organisation": "Welling Youth Voices", "state": "ineligible",
+        "organisation": "Welling Youth Voices",
+        "state": "ineligible",
         "title": "Welling Youth Voices podcast",
-        "themes": ["prevention"], "indicators": [("prevention-sessions", 20)],
+        "themes": ["prevention"],
+        "indicators": [("prevention-sessions", 20)],
         "budget": [("delivery", "Recording equipment and editing", 2026, "9000.00")],
     },
     {
-        "organisation": "Abbey Wood Survivors' Network", "state": "withdrawn",
+        "organisation": "Abbey Wood Survivors' Network",
+        "state": "withdrawn",
         "title": "Survivor co-production panel",
-        "themes": ["trust"], "indicators": [("survivor-voice-sessions", 10)],
-        "budget": [("volunteers", "Panel members' expenses", 2026, "4000.00"),
-                   ("staff", "Coordinator", 2026, "12000.00")],
+        "themes": ["trust"],
+        "indicators": [("survivor-voice-sessions", 10)],
+        "budget": [
+            ("volunteers", "Panel members' expenses", 2026, "4000.00"),
+            ("staff", "Coordinator", 2026, "12000.00"),
+        ],
     },
 ]
 
@@ -148,26 +199,39 @@ def _extra_organisations():
         organisation = Organisation.objects.filter(name=data["name"]).first()
         if organisation is None:
             organisation = Organisation(
-                name=data["name"], legal_form="registered_charity", charity_number=data["charity_number"],
-                address_line_1="1 Fictional Road", town="Bexley", postcode=template.postcode,
-                income_band=template.income_band, safeguarding_lead_name=f"{data['first']} {data['last']}",
+                name=data["name"],
+                legal_form="registered_charity",
+                charity_number=data["charity_number"],
+                address_line_1="1 Fictional Road",
+                town="Bexley",
+                postcode=template.postcode,
+                income_band=template.income_band,
+                safeguarding_lead_name=f"{data['first']} {data['last']}",
                 safeguarding_lead_email=data["email"],
             )
             organisation.full_clean()
             organisation.save()
         user = _user(data["email"], data["first"], data["last"])
         Membership.objects.get_or_create(
-            user=user, organisation=organisation,
-            defaults={"role": MembershipRole.ORG_ADMIN, "status": MembershipStatus.APPROVED,
-                      "decided_at": timezone.now()},
+            user=user,
+            organisation=organisation,
+            defaults={
+                "role": MembershipRole.ORG_ADMIN,
+                "status": MembershipStatus.APPROVED,
+                "decided_at": timezone.now(),
+            },
         )
 
 
 def _provider_of(organisation):
     return (
-        User.objects.filter(memberships__organisation=organisation, memberships__status=MembershipStatus.APPROVED,
-                            memberships__role=MembershipRole.ORG_ADMIN)
-        .order_by("pk").first()
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__status=MembershipStatus.APPROVED,
+            memberships__role=MembershipRole.ORG_ADMIN,
+        )
+        .order_by("pk")
+        .first()
     )
 
 
@@ -176,7 +240,9 @@ def _build(call, data, number):
     organisation = Organisation.objects.get(name=data["organisation"])
     provider = _provider_of(organisation)
     application = Application.objects.create(
-        call=call, organisation=organisation, created_by=provider,
+        call=call,
+        organisation=organisation,
+        created_by=provider,
         project_title=data["title"],
         summary=f"{data['title']}. A fictional demo project for the BCSP assessment walkthrough.",
         need_and_evidence="Local police and helpline data show rising demand in this area, and partners report "
@@ -190,20 +256,28 @@ def _build(call, data, number):
         "all staff and clear referral routes.",
         themes_how="The project works directly on the themes chosen, with outcomes measured against the "
         "BCSP indicator library.",
-        declares_information_true=True, declares_policies_in_place=True, declares_data_protection=True,
+        declares_information_true=True,
+        declares_policies_in_place=True,
+        declares_data_protection=True,
         completed_sections=["organisation", "project", "themes", "budget", "questions", "attachments", "declarations"],
     )
     application.themes.set(Theme.objects.filter(slug__in=data["themes"]))
     for category, description, year, amount in data["budget"]:
-        BudgetLine.objects.create(application=application, category=category, description=description,
-                                  financial_year=year, amount=Decimal(amount))
+        BudgetLine.objects.create(
+            application=application,
+            category=category,
+            description=description,
+            financial_year=year,
+            amount=Decimal(amount),
+        )
     for code, target in data["indicators"]:
         outcome = ProposedOutcome.objects.create(application=application, indicator=Indicator.objects.get(code=code))
         ProposedTarget.objects.create(outcome=outcome, financial_year=2026, target=Decimal(target))
     for question, text in zip(call.questions.all(), ANSWERS, strict=False):
         if text:
-            Answer.objects.create(application=application, question=question,
-                                  text=text.format(title_lower=data["title"].lower()))
+            Answer.objects.create(
+                application=application, question=question, text=text.format(title_lower=data["title"].lower())
+            )
     submitted_at = call.closes_at - timedelta(days=3, hours=number)
     Application.objects.filter(pk=application.pk).update(
         reference=f"{call.reference}-{number:03d}", submitted_at=submitted_at, submitted_by=provider
@@ -216,10 +290,18 @@ def _score(application, assessor, values):
     assessment = application.assessments.get(assessor=assessor)
     services.declare_conflict(assessment=assessment, actor=assessor, conflicted=False)
     criteria = list(application.call.criteria.all())
-    comments = {5: "Excellent, with strong evidence.", 4: "Good, with some strengths.", 3: "Meets the requirement.",
-                2: "Only partly meets the requirement.", 1: "Major gaps.", 0: "No evidence."}
+    comments = {
+        5: "Excellent, with strong evidence.",
+        4: "Good, with some strengths.",
+        3: "Meets the requirement.",
+        2: "Only partly meets the requirement.",
+        1: "Major gaps.",
+        0: "No evidence.",
+    }
     services.save_scores(
-        assessment=assessment, actor=assessor, submit=True,
+        assessment=assessment,
+        actor=assessor,
+        submit=True,
         scores={c.pk: (str(v), comments[v]) for c, v in zip(criteria, values, strict=True)},
     )
 
@@ -230,8 +312,15 @@ def seed_assessment():
     if call is None:
         return
     _extra_organisations()
-    staff = {email: User.objects.get(email=email) for email in (
-        "commissioner@example.org", "assessor1@example.org", "assessor2@example.org", "assessor3@example.org")}
+    staff = {
+        email: User.objects.get(email=email)
+        for email in (
+            "commissioner@example.org",
+            "assessor1@example.org",
+            "assessor2@example.org",
+            "assessor3@example.org",
+        )
+    }
     commissioner = staff["commissioner@example.org"]
     assessor1, assessor2, assessor3 = (staff[f"assessor{n}@example.org"] for n in (1, 2, 3))
     existing = set(Application.objects.filter(call=call).values_list("project_title", flat=True))
@@ -250,33 +339,45 @@ def seed_assessment():
                 change_application_status(application, S.WITHDRAWN, actor=provider, comment="Lead worker left.")
             elif state == "ineligible":
                 services.record_eligibility(
-                    application=application, actor=commissioner,
+                    application=application,
+                    actor=commissioner,
                     reason="The call funds work delivered in Bexley by organisations with a safeguarding policy; "
                     "no safeguarding policy or accounts were provided.",
-                    results={"governance": (True, "Constitution seen."), "accounts": (False, "No accounts supplied."),
-                             "safeguarding": (False, "No policy supplied.")},
+                    results={
+                        "governance": (True, "Constitution seen."),
+                        "accounts": (False, "No accounts supplied."),
+                        "safeguarding": (False, "No policy supplied."),
+                    },
                 )
             elif state == "under_assessment":
                 services.assign_assessors(application=application, assessors=[assessor1, assessor3], actor=commissioner)
                 services.declare_conflict(
-                    assessment=application.assessments.get(assessor=assessor3), actor=assessor3, conflicted=True,
+                    assessment=application.assessments.get(assessor=assessor3),
+                    actor=assessor3,
+                    conflicted=True,
                     description="My partner is a director of Sidcup Night Safety CIC.",
                 )
-                services.declare_conflict(assessment=application.assessments.get(assessor=assessor1),
-                                          actor=assessor1, conflicted=False)
+                services.declare_conflict(
+                    assessment=application.assessments.get(assessor=assessor1), actor=assessor1, conflicted=False
+                )
             elif "scores" in data:
                 services.assign_assessors(application=application, assessors=[assessor1, assessor2], actor=commissioner)
                 _score(application, assessor1, data["scores"][0])
                 _score(application, assessor2, data["scores"][1])
                 if "moderated" in data:
                     services.moderate(
-                        application=application, actor=commissioner,
-                        scores={c.pk: (str(data["moderated"]), "Agreed at the panel on 12 March.")
-                                for c in call.criteria.all()},
+                        application=application,
+                        actor=commissioner,
+                        scores={
+                            c.pk: (str(data["moderated"]), "Agreed at the panel on 12 March.")
+                            for c in call.criteria.all()
+                        },
                     )
         if "approved_reduced" in created:
             services.record_decision(
-                application=created["approved_reduced"], actor=commissioner, outcome="approve",
+                application=created["approved_reduced"],
+                actor=commissioner,
+                outcome="approve",
                 approved_amount=Decimal("60000.00"),
                 reduction_reason="Year-two staffing reduced to fit the call's budget; interpreting costs funded "
                 "in full.",
@@ -285,7 +386,9 @@ def seed_assessment():
             )
         if "rejected" in created:
             services.record_decision(
-                application=created["rejected"], actor=commissioner, outcome="reject",
+                application=created["rejected"],
+                actor=commissioner,
+                outcome="reject",
                 feedback="The panel liked the idea but the delivery plan did not show how the safe space would be "
                 "staffed safely late at night. We encourage you to talk to the BCSP team before the next call.",
             )
@@ -294,6 +397,8 @@ def seed_assessment():
         if "reserve" in created:
             # Recorded after the release above, so the commissioner can try "Release decisions" in the demo.
             services.record_decision(
-                application=created["reserve"], actor=commissioner, outcome="reserve",
+                application=created["reserve"],
+                actor=commissioner,
+                outcome="reserve",
                 feedback="A good proposal just below the funding line; it stays on the reserve list until June.",
             )

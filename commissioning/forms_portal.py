@@ -9,8 +9,8 @@ re-shown with the user's input and a message.
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 
 from .govuk_forms import GovukFormMixin, word_limited
 from .models import (
@@ -66,13 +66,17 @@ class MoneyField(forms.DecimalField):
 
 
 class SignUpForm(GovukFormMixin, forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter your first name."})
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter your first name."}
+    )
     last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter your last name."})
     email = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter your email address.",
-                        "invalid": "Enter an email address in the correct format, like name@example.org."},
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+        },
     )
     password = forms.CharField(
         label="Create a password",
@@ -93,7 +97,8 @@ class SignUpForm(GovukFormMixin, forms.Form):
         password = cleaned.get("password")
         if password:
             candidate = User(
-                email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
                 last_name=cleaned.get("last_name", ""),
             )
             try:
@@ -104,12 +109,16 @@ class SignUpForm(GovukFormMixin, forms.Form):
 
 
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
-    email = forms.EmailField(label="Email address", max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-                             error_messages={"required": "Enter your email address."})
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Enter your email address."},
+    )
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         # Through the task queue like every other email, so a slow mail server never slows the page.
         from django.template.loader import render_to_string
 
@@ -129,9 +138,20 @@ class OrganisationForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2",
-            "town", "postcode", "website", "is_specialist_vawg", "is_by_and_for", "income_band",
-            "safeguarding_lead_name", "safeguarding_lead_email",
+            "name",
+            "legal_form",
+            "charity_number",
+            "company_number",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "website",
+            "is_specialist_vawg",
+            "is_by_and_for",
+            "income_band",
+            "safeguarding_lead_name",
+            "safeguarding_lead_email",
         ]
         labels = {
             "name": "Organisation name",
@@ -149,8 +169,10 @@ class OrganisationForm(GovukFormMixin, forms.ModelForm):
         }
         widgets = {"legal_form": forms.RadioSelect, "income_band": forms.RadioSelect}
         error_messages = {
-            "name": {"unique": "An organisation with this name is already registered. Ask to join it instead.",
-                     "required": "Enter the organisation's name."},
+            "name": {
+                "unique": "An organisation with this name is already registered. Ask to join it instead.",
+                "required": "Enter the organisation's name.",
+            },
             "legal_form": {"required": "Select the organisation's legal form."},
             "address_line_1": {"required": "Enter the first line of the address."},
             "income_band": {"required": "Select the organisation's annual income."},
@@ -166,8 +188,9 @@ class OrganisationForm(GovukFormMixin, forms.ModelForm):
 
 
 class JoinSearchForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(label="Organisation name", max_length=200, required=False,
-                        help_text="Enter at least 3 letters of the name.")
+    q = forms.CharField(
+        label="Organisation name", max_length=200, required=False, help_text="Enter at least 3 letters of the name."
+    )
 
 
 class WithdrawForm(GovukFormMixin, forms.Form):
@@ -214,7 +237,9 @@ class ProjectForm(DraftForm):
     project_title = forms.CharField(label="Project title", max_length=200, required=False)
     summary = _text("Summary of the project", "summary", "A short description we can publish if you are funded.")
     need_and_evidence = _text("The need and your evidence for it", "need_and_evidence")
-    delivery_plan = _text("How you will deliver the project", "delivery_plan", "Activities, milestones and who does what.")
+    delivery_plan = _text(
+        "How you will deliver the project", "delivery_plan", "Activities, milestones and who does what."
+    )
     beneficiaries = _text("Who will benefit", "beneficiaries", "Describe the groups of people, not individuals.")
     beneficiary_count = forms.IntegerField(
         label="How many people will benefit",
@@ -222,8 +247,10 @@ class ProjectForm(DraftForm):
         min_value=0,
         max_value=10_000_000,
         help_text="An aggregate number only. Do not give names or details of individuals.",
-        error_messages={"invalid": "Enter the number of people as a whole number, like 120.",
-                        "min_value": "Enter a number of people of 0 or more."},
+        error_messages={
+            "invalid": "Enter the number of people as a whole number, like 120.",
+            "min_value": "Enter a number of people of 0 or more.",
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
     )
     partners = forms.MultipleChoiceField(
@@ -280,20 +307,29 @@ class OutcomeForm(GovukFormMixin, forms.Form):
         help_text="Or leave this and describe your own indicator below.",
         error_messages={"invalid_choice": "Choose an indicator from the list."},
     )
-    custom_name = forms.CharField(label="Your own indicator (optional)", max_length=200, required=False,
-                                  help_text="For example: number of women completing the programme.")
-    custom_unit = forms.ChoiceField(label="Unit for your own indicator", choices=[("", "Choose a unit"), *IndicatorUnit.choices],
-                                    required=False)
-    custom_theme = forms.ModelChoiceField(label="Theme for your own indicator", queryset=None, required=False,
-                                          empty_label="Choose a theme",
-                                          error_messages={"invalid_choice": "Choose a theme this call funds."})
+    custom_name = forms.CharField(
+        label="Your own indicator (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: number of women completing the programme.",
+    )
+    custom_unit = forms.ChoiceField(
+        label="Unit for your own indicator", choices=[("", "Choose a unit"), *IndicatorUnit.choices], required=False
+    )
+    custom_theme = forms.ModelChoiceField(
+        label="Theme for your own indicator",
+        queryset=None,
+        required=False,
+        empty_label="Choose a theme",
+        error_messages={"invalid_choice": "Choose a theme this call funds."},
+    )
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
         themes = call.themes.all()
-        self.fields["indicator"].queryset = Indicator.objects.library().filter(
-            models_q_theme_in(themes)
-        ).select_related("theme")
+        self.fields["indicator"].queryset = (
+            Indicator.objects.library().filter(models_q_theme_in(themes)).select_related("theme")
+        )
         self.fields["custom_theme"].queryset = themes
         self.years = []
         for year, label in project_year_choices(call):
@@ -304,8 +340,10 @@ class OutcomeForm(GovukFormMixin, forms.Form):
                 min_value=Decimal("0"),
                 max_digits=12,
                 decimal_places=2,
-                error_messages={"invalid": f"Enter the {label} target as a number, like 25.",
-                                "min_value": f"Enter a {label} target of 0 or more."},
+                error_messages={
+                    "invalid": f"Enter the {label} target as a number, like 25.",
+                    "min_value": f"Enter a {label} target of 0 or more.",
+                },
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
             )
             self.years.append(year)
@@ -330,8 +368,11 @@ class OutcomeForm(GovukFormMixin, forms.Form):
         return not any(n in self.errors for n in ("indicator", "custom_name", "custom_unit", "custom_theme"))
 
     def valid_targets(self):
-        return {year: self.cleaned_data.get(f"target_{year}") for year in self.years
-                if f"target_{year}" not in self.errors and f"target_{year}" in self.cleaned_data}
+        return {
+            year: self.cleaned_data.get(f"target_{year}")
+            for year in self.years
+            if f"target_{year}" not in self.errors and f"target_{year}" in self.cleaned_data
+        }
 
 
 def models_q_theme_in(themes):
@@ -342,14 +383,22 @@ def models_q_theme_in(themes):
 
 
 class BudgetLineForm(GovukFormMixin, forms.Form):
-    category = forms.ChoiceField(label="Category", choices=[("", "Choose a category"), *BudgetCategory.choices],
-                                 error_messages={"required": "Choose a category.",
-                                                 "invalid_choice": "Choose a category from the list."})
-    description = forms.CharField(label="Description", max_length=300,
-                                  error_messages={"required": "Enter a description of the cost."})
-    financial_year = forms.TypedChoiceField(label="Financial year", coerce=int,
-                                            error_messages={"required": "Choose the financial year.",
-                                                            "invalid_choice": "Choose a financial year the project covers."})
+    category = forms.ChoiceField(
+        label="Category",
+        choices=[("", "Choose a category"), *BudgetCategory.choices],
+        error_messages={"required": "Choose a category.", "invalid_choice": "Choose a category from the list."},
+    )
+    description = forms.CharField(
+        label="Description", max_length=300, error_messages={"required": "Enter a description of the cost."}
+    )
+    financial_year = forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        error_messages={
+            "required": "Choose the financial year.",
+            "invalid_choice": "Choose a financial year the project covers.",
+        },
+    )
     amount = MoneyField(label="Amount", error_messages={"required": "Enter the amount."})
 
     def __init__(self, *args, call, **kwargs):
@@ -360,15 +409,14 @@ class BudgetLineForm(GovukFormMixin, forms.Form):
 class QuestionsForm(DraftForm):
     def __init__(self, *args, questions, **kwargs):
         self.questions = {f"answer_{q.pk}": q for q in questions}
-        self.required_when_complete = {
-            name: f"Answer “{q.text}”." for name, q in self.questions.items() if q.required
-        }
+        self.required_when_complete = {name: f"Answer “{q.text}”." for name, q in self.questions.items() if q.required}
         super().__init__(*args, **kwargs)
 
     def add_fields(self):
         for name, question in self.questions.items():
-            field = forms.CharField(label=question.text, help_text=question.help_text, required=False,
-                                    widget=forms.Textarea)
+            field = forms.CharField(
+                label=question.text, help_text=question.help_text, required=False, widget=forms.Textarea
+            )
             self.fields[name] = word_limited(field, question.word_limit)
 
     def valid_answers(self):
@@ -376,8 +424,12 @@ class QuestionsForm(DraftForm):
 
 
 class AttachmentForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="What is this document?", choices=AttachmentKind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Select what the document is."})
+    kind = forms.ChoiceField(
+        label="What is this document?",
+        choices=AttachmentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the document is."},
+    )
     file = forms.FileField(
         label="Upload a file",
         help_text=f"{ALLOWED_LABEL}, 10 MB or smaller.",
@@ -392,11 +444,14 @@ class AttachmentForm(GovukFormMixin, forms.Form):
 
 class DeclarationsForm(DraftForm):
     declares_information_true = forms.BooleanField(
-        label="The information in this application is true and complete, to the best of my knowledge.", required=False)
+        label="The information in this application is true and complete, to the best of my knowledge.", required=False
+    )
     declares_policies_in_place = forms.BooleanField(
-        label="Our organisation has safeguarding, equalities and complaints policies in place.", required=False)
+        label="Our organisation has safeguarding, equalities and complaints policies in place.", required=False
+    )
     declares_data_protection = forms.BooleanField(
-        label="We will handle personal data in line with UK GDPR and the Data Protection Act 2018.", required=False)
+        label="We will handle personal data in line with UK GDPR and the Data Protection Act 2018.", required=False
+    )
     required_when_complete = {
         "declares_information_true": "Confirm that the information is true and complete.",
         "declares_policies_in_place": "Confirm that your policies are in place.",

@@ -28,9 +28,7 @@ class WordLimitValidator:
     def __call__(self, value):
         words = count_words(value)
         if words > self.limit:
-            raise ValidationError(
-                f"Use {self.limit} words or fewer. You have used {words} words.", code="word_limit"
-            )
+            raise ValidationError(f"Use {self.limit} words or fewer. You have used {words} words.", code="word_limit")
 
     def __eq__(self, other):
         return isinstance(other, WordLimitValidator) and other.limit == self.limit

@@ -6,7 +6,8 @@ from django.db.models import Prefetch
 from import_export import resources
 from import_export.fields import Field
 
-from .models import Application, ApplicationStatus as S, Assessment, AssessmentStatus, Partner
+from .models import Application, Assessment, AssessmentStatus, Partner
+from .models import ApplicationStatus as S
 from .selectors import moderation_panel, requested_total_subquery
 from .spreadsheets import safe_cell
 
@@ -65,9 +66,7 @@ class ApplicationExportResource(resources.Resource):
             ("released_at", "Decision released", lambda a: _iso(self._decision(a, "released_at"))),
             ("ineligible_reason", "Ineligible reason", lambda a: a.ineligible_reason),
         ]
-        self.fields = {
-            name: Field(column_name=label, dehydrate_method=getter) for name, label, getter in columns
-        }
+        self.fields = {name: Field(column_name=label, dehydrate_method=getter) for name, label, getter in columns}
 
     def export_field(self, field, instance, **kwargs):
         return safe_cell(super().export_field(field, instance, **kwargs))
@@ -85,7 +84,8 @@ class ApplicationExportResource(resources.Resource):
                 Prefetch(
                     "assessments",
                     queryset=Assessment.objects.filter(status=AssessmentStatus.SUBMITTED)
-                    .select_related("assessor").order_by("assessor__email"),
+                    .select_related("assessor")
+                    .order_by("assessor__email"),
                     to_attr="submitted_assessments",
                 ),
             )

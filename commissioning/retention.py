@@ -36,8 +36,15 @@ UNSUCCESSFUL = [ApplicationStatus.REJECTED, ApplicationStatus.INELIGIBLE, Applic
 ANONYMISED_TITLE = "Anonymised application"
 # Free text on the application itself. Amounts, counts, partner codes and themes stay.
 APPLICATION_TEXT_FIELDS = [
-    "summary", "need_and_evidence", "delivery_plan", "beneficiaries", "safeguarding_approach", "themes_how",
-    "other_partners", "withdrawn_reason", "ineligible_reason",
+    "summary",
+    "need_and_evidence",
+    "delivery_plan",
+    "beneficiaries",
+    "safeguarding_approach",
+    "themes_how",
+    "other_partners",
+    "withdrawn_reason",
+    "ineligible_reason",
 ]
 
 
@@ -74,7 +81,10 @@ def applications_due(now, cutoff):
         .annotate(
             ended_at=Coalesce(
                 # Rejected: the decision date. Withdrawn: when withdrawn. Ineligible: the audit entry.
-                F("decision__decided_at"), F("withdrawn_at"), entered_status_at, F("updated_at")
+                F("decision__decided_at"),
+                F("withdrawn_at"),
+                entered_status_at,
+                F("updated_at"),
             )
         )
         .filter(ended_at__lt=cutoff)
@@ -146,7 +156,9 @@ def apply(retention_plan):
                 actor=None,
                 action="retention.application_anonymised",
                 obj=application,
-                comment=f"Unsuccessful ({application.status}) since {ended_at:%Y-%m-%d}; {count} attachment(s) deleted.",
+                comment=(
+                    f"Unsuccessful ({application.status}) since {ended_at:%Y-%m-%d}; {count} attachment(s) deleted."
+                ),
                 data={"ended_at": ended_at.isoformat(), "attachments_deleted": count},
             )
         for user in retention_plan.accounts:

@@ -54,6 +54,9 @@ def _sync_collection_permissions(apps, group, wanted):
     on_root.exclude(permission__in=declared).delete()
     have = set(on_root.values_list("permission_id", flat=True))
     GroupCollectionPermission.objects.bulk_create(
-        [GroupCollectionPermission(group=group, collection=root, permission=perm)
-         for perm in declared if perm.pk not in have]
+        [
+            GroupCollectionPermission(group=group, collection=root, permission=perm)
+            for perm in declared
+            if perm.pk not in have
+        ]
     )

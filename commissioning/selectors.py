@@ -9,12 +9,14 @@ from django.db.models.functions import Coalesce
 
 from .models import (
     Application,
-    ApplicationStatus as S,
     Assessment,
     AssessmentStatus,
     BudgetLine,
     ModeratedScore,
     Score,
+)
+from .models import (
+    ApplicationStatus as S,
 )
 from .permissions import can
 from .roles import Action
@@ -35,24 +37,34 @@ RANKED_STATUSES = [S.SCORED, S.MODERATED, S.APPROVED, S.REJECTED, S.RESERVE]
 
 def requested_total_subquery():
     lines = (
-        BudgetLine.objects.filter(application=OuterRef("pk")).order_by().values("application")
-        .annotate(total=Sum("amount")).values("total")
+        BudgetLine.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
     return Coalesce(Subquery(lines, output_field=MONEY_FIELD), Value(Decimal("0.00")), output_field=MONEY_FIELD)
 
 
 def _mean_subquery():
     submitted = (
-        Assessment.objects.filter(application=OuterRef("pk"), status=AssessmentStatus.SUBMITTED).order_by()
-        .values("application").annotate(mean=Avg("weighted_total")).values("mean")
+        Assessment.objects.filter(application=OuterRef("pk"), status=AssessmentStatus.SUBMITTED)
+        .order_by()
+        .values("application")
+        .annotate(mean=Avg("weighted_total"))
+        .values("mean")
     )
     return Subquery(submitted, output_field=DecimalField(max_digits=5, decimal_places=2))
 
 
 def _active_count_subquery():
     active = (
-        Assessment.objects.filter(application=OuterRef("pk")).exclude(status=AssessmentStatus.CONFLICTED)
-        .order_by().values("application").annotate(n=Count("pk")).values("n")
+        Assessment.objects.filter(application=OuterRef("pk"))
+        .exclude(status=AssessmentStatus.CONFLICTED)
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return Coalesce(Subquery(active), Value(0))
 
@@ -172,9 +184,10 @@ def moderation_panel(call):
         .prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.active().select_related("assessor").prefetch_related(
-                    Prefetch("scores", queryset=Score.objects.all())
-                ).order_by("assessor__email"),
+                queryset=Assessment.objects.active()
+                .select_related("assessor")
+                .prefetch_related(Prefetch("scores", queryset=Score.objects.all()))
+                .order_by("assessor__email"),
             ),
             Prefetch("moderated_scores", queryset=ModeratedScore.objects.all()),
         )
@@ -228,6 +241,7 @@ def ranking(call, panel=None):
     rows, cumulative = [], Decimal("0.00")
     for position, item in enumerate(ranked, start=1):
         cumulative += item.application.requested
-        rows.append(RankingRow(rank=position, item=item, cumulative=cumulative,
-                               within_budget=cumulative <= call.total_budget))
+        rows.append(
+            RankingRow(rank=position, item=item, cumulative=cumulative, within_budget=cumulative <= call.total_budget)
+        )
     return rows

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from .audit import record
-from .models import Application, ApplicationStatus as S
+from .models import Application
+from .models import ApplicationStatus as S
 from .permissions import can
 from .roles import Action
 

@@ -33,6 +33,15 @@ class TaskResultViewSet(ModelViewSet):
     ordering = ["-enqueued_at"]
     copy_view_enabled = False
     inspect_view_enabled = True
-    inspect_view_fields = ["task_path", "status", "args_kwargs", "enqueued_at", "run_after", "started_at",
-                           "finished_at", "exception_class_path", "traceback"]
+    inspect_view_fields = [
+        "task_path",
+        "status",
+        "args_kwargs",
+        "enqueued_at",
+        "run_after",
+        "started_at",
+        "finished_at",
+        "exception_class_path",
+        "traceback",
+    ]
     form_fields = ["status"]  # required by ModelViewSet; the permission policy refuses every edit

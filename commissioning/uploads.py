@@ -89,9 +89,7 @@ def check_upload(uploaded):
     if size == 0:
         raise ValidationError(f"The selected file {name} is empty.", code="empty")
     if size > limit:
-        raise ValidationError(
-            f"The selected file must be smaller than {limit // (1024 * 1024)} MB.", code="too_large"
-        )
+        raise ValidationError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB.", code="too_large")
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     expected = ALLOWED.get(extension)
     if expected is None:

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from .views import portal, portal_accounts as accounts, portal_applications as apps
+from .views import portal
+from .views import portal_accounts as accounts
+from .views import portal_applications as apps
 
 app_name = "portal"
 
@@ -14,7 +16,9 @@ urlpatterns = [
     path("confirm-email-again/", accounts.resend_confirmation, name="resend_confirmation"),
     path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("password-reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "password-reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
     path("password-reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     # Organisations
     path("organisation/", accounts.organisation, name="organisation"),

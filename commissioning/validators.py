@@ -12,11 +12,11 @@ _CHC = re.compile(r"^\d{6,7}(-\d{1,2})?$")
 _SC = re.compile(r"^SC\d{6}$")  # Scottish Charity Regulator
 _NIC = re.compile(r"^NIC?\d{6}$")  # Charity Commission for Northern Ireland: NIC100002 or 100002
 # Companies House: 8 characters, digits or a two-letter jurisdiction/type prefix and 6 digits.
-_COMPANY = re.compile(r"^(\d{8}|(SC|NI|OC|SO|NC|R0|IP|SP|RS|NF|FC|LP|SL|NL|CE|CS|GE|GS|GN|NO|NP|NR|NZ|ZC|SZ|SE|IC)\d{6})$")
-# UK postcode (the pattern the government's data standards publish, with GIR 0AA and BFPO excluded).
-_POSTCODE = re.compile(
-    r"^(([A-Z]{1,2}[0-9][A-Z0-9]?|ASCN|STHL|TDCU|BBND|[BFS]IQQ|PCRN|TKCA) ?[0-9][A-Z]{2}|GIR ?0AA)$"
+_COMPANY = re.compile(
+    r"^(\d{8}|(SC|NI|OC|SO|NC|R0|IP|SP|RS|NF|FC|LP|SL|NL|CE|CS|GE|GS|GN|NO|NP|NR|NZ|ZC|SZ|SE|IC)\d{6})$"
 )
+# UK postcode (the pattern the government's data standards publish, with GIR 0AA and BFPO excluded).
+_POSTCODE = re.compile(r"^(([A-Z]{1,2}[0-9][A-Z0-9]?|ASCN|STHL|TDCU|BBND|[BFS]IQQ|PCRN|TKCA) ?[0-9][A-Z]{2}|GIR ?0AA)$")
 
 
 def _squash(value):

@@ -81,7 +81,15 @@ class IndicatorViewSet(ModelViewSet):
     list_filter = ["theme", "unit", "kind", "is_library", "is_active"]
     search_fields = ["name", "code"]
     form_fields = [
-        "code", "name", "theme", "unit", "kind", "description", "counts_people", "is_library", "is_active",
+        "code",
+        "name",
+        "theme",
+        "unit",
+        "kind",
+        "description",
+        "counts_people",
+        "is_library",
+        "is_active",
         "display_order",
     ]
     copy_view_enabled = False
@@ -96,8 +104,19 @@ class OrganisationViewSet(ModelViewSet):
     list_filter = ["legal_form", "is_specialist_vawg", "is_by_and_for", "income_band"]
     search_fields = ["name", "charity_number", "company_number", "postcode"]
     form_fields = [
-        "name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2", "town",
-        "postcode", "website", "is_specialist_vawg", "is_by_and_for", "income_band", "safeguarding_lead_name",
+        "name",
+        "legal_form",
+        "charity_number",
+        "company_number",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+        "website",
+        "is_specialist_vawg",
+        "is_by_and_for",
+        "income_band",
+        "safeguarding_lead_name",
         "safeguarding_lead_email",
     ]
     copy_view_enabled = False

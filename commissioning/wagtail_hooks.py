@@ -64,6 +64,8 @@ register_permission_policy(DBTaskResult, ViewOnlyForAuditors(DBTaskResult))
 @hooks.register("register_admin_viewset")
 def register_task_results_viewset():
     return TaskResultViewSet()
+
+
 # The audit trail: read-only, administrators only (issue 6, item 7).
 register_permission_policy(AuditEntry, AuditPermissionPolicy(AuditEntry))
 

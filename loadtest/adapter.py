@@ -38,8 +38,9 @@ SAVED_FIELD = "project_title"  # checked against the database: no draft lost
 def save_acknowledged(response) -> bool:
     """Did the portal tell the provider the draft was saved? (Redirects are followed to the task list, which
     shows the confirmation.) A page showing the GOV.UK error summary did not save."""
-    return (response.ok and "govuk-error-summary" not in response.text
-            and "Your answers have been saved" in response.text)
+    return (
+        response.ok and "govuk-error-summary" not in response.text and "Your answers have been saved" in response.text
+    )
 
 
 SUBMIT_FIELDS = {}  # the submit page's button posts nothing but the CSRF token

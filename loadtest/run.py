@@ -90,16 +90,24 @@ def sign_in(base, plan, provider, recorder):
     session = requests.Session()
     sign_in_url = base + plan["sign_in_path"]
     page = recorder.request(session, "GET", sign_in_url)
-    data = {adapter.SIGN_IN_FIELDS["email"]: provider["email"], adapter.SIGN_IN_FIELDS["password"]: provider["password"],
-            "csrfmiddlewaretoken": csrf_token(page)}
+    data = {
+        adapter.SIGN_IN_FIELDS["email"]: provider["email"],
+        adapter.SIGN_IN_FIELDS["password"]: provider["password"],
+        "csrfmiddlewaretoken": csrf_token(page),
+    }
     response = recorder.request(session, "POST", sign_in_url, data=data, headers={"Referer": sign_in_url})
     return session if response is not None and "sessionid" in session.cookies else None
 
 
 def provider_journey(base, provider, session, deadline, submit_at, recorder, stop_at):
     """One signed-in provider: five saves spread before its submit time, one submit. Returns its beliefs."""
-    beliefs = {"number": provider["number"], "application": provider["application"],
-               "before_deadline": submit_at < deadline, "last_saved": None, "submit": {"outcome": "not attempted"}}
+    beliefs = {
+        "number": provider["number"],
+        "application": provider["application"],
+        "before_deadline": submit_at < deadline,
+        "last_saved": None,
+        "submit": {"outcome": "not attempted"},
+    }
     if session is None:
         beliefs["submit"] = {"outcome": "error", "detail": "could not sign in"}
         return beliefs
@@ -114,16 +122,25 @@ def provider_journey(base, provider, session, deadline, submit_at, recorder, sto
             break
         page = recorder.request(session, "GET", save_url)
         fields = adapter.save_fields(save_number, provider["number"])
-        response = recorder.request(session, "POST", save_url, data={**fields, "csrfmiddlewaretoken": csrf_token(page)},
-                                    headers={"Referer": save_url})
+        response = recorder.request(
+            session,
+            "POST",
+            save_url,
+            data={**fields, "csrfmiddlewaretoken": csrf_token(page)},
+            headers={"Referer": save_url},
+        )
         if response is not None and adapter.save_acknowledged(response):
             beliefs["last_saved"] = fields[adapter.SAVED_FIELD]
         time.sleep(min(gap, max(0, stop_at - time.time())))
     time.sleep(max(0, min(submit_at, stop_at) - time.time()))
     page = recorder.request(session, "GET", submit_url)
-    response = recorder.request(session, "POST", submit_url,
-                                data={**adapter.SUBMIT_FIELDS, "csrfmiddlewaretoken": csrf_token(page)},
-                                headers={"Referer": submit_url})
+    response = recorder.request(
+        session,
+        "POST",
+        submit_url,
+        data={**adapter.SUBMIT_FIELDS, "csrfmiddlewaretoken": csrf_token(page)},
+        headers={"Referer": submit_url},
+    )
     beliefs["submitted_at"] = time.time()
     beliefs["before_deadline"] = beliefs["submitted_at"] < deadline
     if response is None:
@@ -133,7 +150,10 @@ def provider_journey(base, provider, session, deadline, submit_at, recorder, sto
     elif (match := adapter.REFERENCE_PATTERN.search(response.text)) and response.ok:
         beliefs["submit"] = {"outcome": "submitted", "reference": match.group(0)}
     else:
-        beliefs["submit"] = {"outcome": "error", "detail": f"HTTP {response.status_code}, no reference or deadline message"}
+        beliefs["submit"] = {
+            "outcome": "error",
+            "detail": f"HTTP {response.status_code}, no reference or deadline message",
+        }
     return beliefs
 
 
@@ -142,9 +162,11 @@ def report(title, recorder, target=False):
     say(f"{title}: {len(latencies)} requests, {len(recorder.errors)} errors (5xx or no response)")
     if latencies:
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-        say(f"  latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        say(
+            f"  latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
             f"max {latencies[-1] * 1000:.0f} ms"
-            + ("" if not target else "  (target p95 < 1 s: " + ("met)" if p95 < 1 else "NOT MET)")))
+            + ("" if not target else "  (target p95 < 1 s: " + ("met)" if p95 < 1 else "NOT MET)"))
+        )
     for error in recorder.errors[:20]:
         say(f"  ERROR: {error}")
 
@@ -195,8 +217,12 @@ def main(argv=None):
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     # The seeded drafts' attachments go to a throwaway directory, removed at the end.
     media = tempfile.mkdtemp(prefix="bcsp-loadtest-media-")
-    os.environ.update(SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="127.0.0.1,localhost", DEBUG="false",
-                      PRIVATE_MEDIA_ROOT=media)
+    os.environ.update(
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DEBUG="false",
+        PRIVATE_MEDIA_ROOT=media,
+    )
     # Fail before doing anything if the portal's pages are not there: never report a fake success.
     if django_step(db_url, "-m", "loadtest.django_side", "check", timeout=120):
         sys.exit(2)
@@ -208,16 +234,41 @@ def main(argv=None):
         if django_step(db_url, "manage.py", "migrate", "--noinput", "-v0", timeout=900):
             sys.exit("migrate failed")
         # The call closes in an hour while seeding and signing in; the real deadline is set once all are in.
-        placeholder = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
-        if django_step(db_url, "-m", "loadtest.django_side", "seed", "--providers", str(args.providers),
-                       "--closes-at", placeholder.isoformat(), "--out", str(plan_path), timeout=300):
+        placeholder = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+        if django_step(
+            db_url,
+            "-m",
+            "loadtest.django_side",
+            "seed",
+            "--providers",
+            str(args.providers),
+            "--closes-at",
+            placeholder.isoformat(),
+            "--out",
+            str(plan_path),
+            timeout=300,
+        ):
             sys.exit("seeding failed")
         plan = json.loads(plan_path.read_text())
         env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "loadtest.settings"}
         gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi:application",
+                "--workers",
+                str(args.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
         ready_by = time.time() + 30
@@ -240,9 +291,10 @@ def main(argv=None):
         report("Sign-in phase", sign_ins)
         start = time.time() + 5
         deadline = start + args.deadline_in
-        closes_at = dt.datetime.fromtimestamp(deadline, dt.timezone.utc)
-        if django_step(db_url, "-m", "loadtest.django_side", "deadline", "--closes-at", closes_at.isoformat(),
-                       timeout=60):
+        closes_at = dt.datetime.fromtimestamp(deadline, dt.UTC)
+        if django_step(
+            db_url, "-m", "loadtest.django_side", "deadline", "--closes-at", closes_at.isoformat(), timeout=60
+        ):
             sys.exit("could not set the deadline")
         time.sleep(max(0, start - time.time()))
         if time.time() > deadline - 12:
@@ -253,8 +305,10 @@ def main(argv=None):
         schedule = [deadline - 10 + 8 * i / max(1, half) for i in range(half)]  # before: T-10 s .. T-2 s
         schedule += [deadline + 2 + 20 * i / max(1, len(providers) - half) for i in range(len(providers) - half)]
         pool = ThreadPoolExecutor(max_workers=len(providers))
-        futures = [pool.submit(provider_journey, base, p, session, deadline, at, recorder, stop_at)
-                   for p, session, at in zip(providers, sessions, schedule)]
+        futures = [
+            pool.submit(provider_journey, base, p, session, deadline, at, recorder, stop_at)
+            for p, session, at in zip(providers, sessions, schedule)
+        ]
         done, not_done = wait(futures, timeout=90)
         pool.shutdown(wait=False, cancel_futures=True)  # stragglers end at their request timeout
         clients = [f.result() for f in done]
@@ -266,15 +320,18 @@ def main(argv=None):
         report("Deadline window (saves and submits)", recorder, target=True)
         verify_log = RESULTS / "loadtest_verify.txt"
         with open(verify_log, "w") as out:
-            problems = django_step(db_url, "-m", "loadtest.django_side", "verify", "--beliefs", str(beliefs_path),
-                                   timeout=120, stdout=out)
+            problems = django_step(
+                db_url, "-m", "loadtest.django_side", "verify", "--beliefs", str(beliefs_path), timeout=120, stdout=out
+            )
         for line in verify_log.read_text().splitlines():
             say(line)
         failed = bool(problems or recorder.errors or sign_ins.errors or not_done)
         say("LOAD TEST " + ("FAILED" if failed else "PASSED: no lost or duplicated submissions, no errors"))
         if not args.no_doc:
-            write_doc(f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC} on {machine()}: {len(providers)} "
-                      f"providers, gunicorn {args.workers} workers, deadline {args.deadline_in} s after the start.")
+            write_doc(
+                f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC} on {machine()}: {len(providers)} "
+                f"providers, gunicorn {args.workers} workers, deadline {args.deadline_in} s after the start."
+            )
         sys.exit(1 if failed else 0)
     finally:
         if gunicorn is not None and gunicorn.poll() is None:

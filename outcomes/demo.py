@@ -37,33 +37,63 @@ CALL = "BCSP-2025-01"
 # How far each grant's actuals fall against target: green (~95%+), amber (~80%), red (~50%).
 AWARDS = [
     {
-        "suffix": "901", "organisation": "Bexley Women's Aid Network", "amount": "60000.00",
-        "title": "Community outreach advocates", "themes": ["support", "trust"],
-        "start": dt.date(2025, 4, 1), "end": dt.date(2027, 3, 31), "state": "submitted", "ratio": "0.95",
+        "suffix": "901",
+        "organisation": "Bexley Women's Aid Network",
+        "amount": "60000.00",
+        "title": "Community outreach advocates",
+        "themes": ["support", "trust"],
+        "start": dt.date(2025, 4, 1),
+        "end": dt.date(2027, 3, 31),
+        "state": "submitted",
+        "ratio": "0.95",
         "targets": {"survivors-supported-women": 120, "survivors-feeling-safer": 85, "cj-advocacy": 40},
     },
     {
-        "suffix": "902", "organisation": "Safe Steps Erith", "amount": "45000.00",
-        "title": "Schools healthy relationships programme", "themes": ["prevention", "support"],
-        "start": dt.date(2025, 4, 1), "end": dt.date(2027, 3, 31), "state": "overdue", "ratio": "0.50",
+        "suffix": "902",
+        "organisation": "Safe Steps Erith",
+        "amount": "45000.00",
+        "title": "Schools healthy relationships programme",
+        "themes": ["prevention", "support"],
+        "start": dt.date(2025, 4, 1),
+        "end": dt.date(2027, 3, 31),
+        "state": "overdue",
+        "ratio": "0.50",
         "targets": {"cyp-healthy-relationships": 400, "prevention-sessions": 48, "children-supported": 30},
     },
     {
-        "suffix": "903", "organisation": "Crayford Men's Change Programme", "amount": "50000.00",
-        "title": "Respect-accredited behaviour change groups", "themes": ["perpetrators", "support"],
-        "start": dt.date(2025, 4, 1), "end": dt.date(2027, 3, 31), "state": "draft", "ratio": "0.80",
+        "suffix": "903",
+        "organisation": "Crayford Men's Change Programme",
+        "amount": "50000.00",
+        "title": "Respect-accredited behaviour change groups",
+        "themes": ["perpetrators", "support"],
+        "start": dt.date(2025, 4, 1),
+        "end": dt.date(2027, 3, 31),
+        "state": "draft",
+        "ratio": "0.80",
         "targets": {"programme-starts": 40, "programme-completions": 24, "partners-offered-support": 90},
     },
     {
-        "suffix": "904", "organisation": "Thamesmead Youth Respect Project", "amount": "30000.00",
-        "title": "Youth voice and trust pilot", "themes": ["prevention", "trust"],
-        "start": dt.date(2025, 4, 1), "end": dt.date(2026, 3, 31), "state": "closed", "ratio": "1.05",
+        "suffix": "904",
+        "organisation": "Thamesmead Youth Respect Project",
+        "amount": "30000.00",
+        "title": "Youth voice and trust pilot",
+        "themes": ["prevention", "trust"],
+        "start": dt.date(2025, 4, 1),
+        "end": dt.date(2026, 3, 31),
+        "state": "closed",
+        "ratio": "1.05",
         "targets": {"survivor-voice-sessions": 16, "professionals-trained": 60},
     },
     {
-        "suffix": "905", "organisation": "Sahara Sisters Bexley", "amount": "40000.00",
-        "title": "Culturally specific IDVA service", "themes": ["support", "trust", "perpetrators", "prevention"],
-        "start": dt.date(2026, 12, 1), "end": dt.date(2027, 11, 30), "state": "offered", "ratio": "1",
+        "suffix": "905",
+        "organisation": "Sahara Sisters Bexley",
+        "amount": "40000.00",
+        "title": "Culturally specific IDVA service",
+        "themes": ["support", "trust", "perpetrators", "prevention"],
+        "start": dt.date(2026, 12, 1),
+        "end": dt.date(2027, 11, 30),
+        "state": "offered",
+        "ratio": "1",
         "targets": {"survivors-supported-women": 60, "confidence-to-report": 75},
     },
 ]
@@ -71,8 +101,11 @@ AWARDS = [
 
 def _org_admin(organisation):
     membership = (
-        Membership.objects.approved().filter(organisation=organisation, role=MembershipRole.ORG_ADMIN)
-        .select_related("user").order_by("pk").first()
+        Membership.objects.approved()
+        .filter(organisation=organisation, role=MembershipRole.ORG_ADMIN)
+        .select_related("user")
+        .order_by("pk")
+        .first()
     )
     return membership.user if membership else None
 
@@ -83,30 +116,51 @@ def _application(call, organisation, spec, commissioner, creator):
     if application is not None:
         return application
     application = Application.objects.create(
-        call=call, organisation=organisation, created_by=creator, status=ApplicationStatus.APPROVED,
-        reference=reference, project_title=spec["title"],
-        summary=f"{spec['title']}: a fictional demo project in Bexley.", submitted_at=timezone.now(),
-        submitted_by=creator, beneficiary_count=150,
+        call=call,
+        organisation=organisation,
+        created_by=creator,
+        status=ApplicationStatus.APPROVED,
+        reference=reference,
+        project_title=spec["title"],
+        summary=f"{spec['title']}: a fictional demo project in Bexley.",
+        submitted_at=timezone.now(),
+        submitted_by=creator,
+        beneficiary_count=150,
     )
     application.themes.set(Theme.objects.filter(slug__in=spec["themes"]))
     amount = Decimal(spec["amount"])
-    years = sorted({spec["start"].year if spec["start"].month >= 4 else spec["start"].year - 1,
-                    spec["end"].year if spec["end"].month >= 4 else spec["end"].year - 1})
+    years = sorted(
+        {
+            spec["start"].year if spec["start"].month >= 4 else spec["start"].year - 1,
+            spec["end"].year if spec["end"].month >= 4 else spec["end"].year - 1,
+        }
+    )
     per_year = (amount / len(years)).quantize(Decimal("0.01"))
     staff = (per_year * Decimal("0.7")).quantize(Decimal("0.01"))
     for year in years:
-        BudgetLine.objects.create(application=application, category="staff", description="Project worker",
-                                  financial_year=year, amount=staff)
-        BudgetLine.objects.create(application=application, category="delivery", description="Sessions and venues",
-                                  financial_year=year, amount=per_year - staff)
+        BudgetLine.objects.create(
+            application=application, category="staff", description="Project worker", financial_year=year, amount=staff
+        )
+        BudgetLine.objects.create(
+            application=application,
+            category="delivery",
+            description="Sessions and venues",
+            financial_year=year,
+            amount=per_year - staff,
+        )
     for code, yearly in spec["targets"].items():
         outcome = ProposedOutcome.objects.create(application=application, indicator=Indicator.objects.get(code=code))
         for year in years:
             ProposedTarget.objects.create(outcome=outcome, financial_year=year, target=Decimal(yearly))
     Decision.objects.create(
-        application=application, outcome=DecisionOutcome.APPROVE, approved_amount=amount,
-        feedback="A strong, well-evidenced proposal.", decided_by=commissioner, decided_at=timezone.now(),
-        released_at=timezone.now(), released_by=commissioner,
+        application=application,
+        outcome=DecisionOutcome.APPROVE,
+        approved_amount=amount,
+        feedback="A strong, well-evidenced proposal.",
+        decided_by=commissioner,
+        decided_at=timezone.now(),
+        released_at=timezone.now(),
+        released_by=commissioner,
     )
     return application
 
@@ -121,12 +175,19 @@ def _actual(indicator, target, ratio):
 
 
 def _fill(quarterly_return, provider, ratio):
-    results = {indicator.pk: _actual(indicator, target or 0, ratio)
-               for indicator, target in return_services.return_indicators(quarterly_return)}
-    spend = {line.pk: (line.amount / 4).quantize(Decimal("0.01"))
-             for line in return_services.return_budget_lines(quarterly_return)}
+    results = {
+        indicator.pk: _actual(indicator, target or 0, ratio)
+        for indicator, target in return_services.return_indicators(quarterly_return)
+    }
+    spend = {
+        line.pk: (line.amount / 4).quantize(Decimal("0.01"))
+        for line in return_services.return_budget_lines(quarterly_return)
+    }
     return_services.save_return_draft(
-        quarterly_return=quarterly_return, actor=provider, results=results, spend=spend,
+        quarterly_return=quarterly_return,
+        actor=provider,
+        results=results,
+        spend=spend,
         fields={
             "progress_narrative": "Sessions ran as planned; referrals came mainly from schools and the police.",
             "challenges_and_risks": "Recruiting volunteers over the summer was slow.",
@@ -150,13 +211,21 @@ def seed_awards(today=None):
         provider = organisation and _org_admin(organisation)
         if provider is None:
             continue
-        if Application.objects.filter(call=call, organisation=organisation).exclude(
-                reference=reference).exclude(status=ApplicationStatus.WITHDRAWN).exists():
+        if (
+            Application.objects.filter(call=call, organisation=organisation)
+            .exclude(reference=reference)
+            .exclude(status=ApplicationStatus.WITHDRAWN)
+            .exists()
+        ):
             continue  # another demo already uses this organisation on the call
         application = _application(call, organisation, spec, commissioner, provider)
         award = award_services.create_award(
-            application=application, actor=commissioner, amount=Decimal(spec["amount"]), start_date=spec["start"],
-            end_date=spec["end"], allocation=award_services.default_allocation(spec["themes"]),
+            application=application,
+            actor=commissioner,
+            amount=Decimal(spec["amount"]),
+            start_date=spec["start"],
+            end_date=spec["end"],
+            allocation=award_services.default_allocation(spec["themes"]),
             conditions="Attend a quarterly review meeting with the commissioner. "
             "Acknowledge BCSP funding in publicity.",
         )
@@ -165,19 +234,25 @@ def seed_awards(today=None):
             continue
         award_services.accept_award(award=award, actor=provider, typed_name=provider.get_full_name() or provider.email)
         ratio = Decimal(spec["ratio"])
-        ended = [r for r in award.returns.order_by("financial_year", "quarter")
-                 if FinancialQuarter(r.financial_year, r.quarter).end < today]
+        ended = [
+            r
+            for r in award.returns.order_by("financial_year", "quarter")
+            if FinancialQuarter(r.financial_year, r.quarter).end < today
+        ]
         to_approve = ended if spec["state"] == "closed" else ended[:-1]
         for position, quarterly_return in enumerate(to_approve):
             _fill(quarterly_return, provider, ratio)
             return_services.submit_return(quarterly_return=quarterly_return, actor=provider, today=today)
-            return_services.approve_return(quarterly_return=quarterly_return, actor=commissioner,
-                                           comments="Thank you: clear and complete.")
+            return_services.approve_return(
+                quarterly_return=quarterly_return, actor=commissioner, comments="Thank you: clear and complete."
+            )
             payment = quarterly_return.payment
             leave_unpaid = spec["state"] == "submitted" and position == len(to_approve) - 1
             if not leave_unpaid:
                 payment_services.record_payment(
-                    payment=payment, actor=commissioner, reference=f"BACS-{award.reference[-3:]}-{payment.sequence}",
+                    payment=payment,
+                    actor=commissioner,
+                    reference=f"BACS-{award.reference[-3:]}-{payment.sequence}",
                     paid_on=min(today, quarterly_return.due_date + dt.timedelta(days=14)),
                 )
         last = ended[-1] if ended else None
@@ -188,8 +263,11 @@ def seed_awards(today=None):
             _fill(last, provider, ratio)
         elif spec["state"] == "closed":
             award_services.close_award(
-                award=award, actor=commissioner, final_spend=Decimal(spec["amount"]) - Decimal("1250.00"),
-                clawback_amount=Decimal("1250.00"), notes="Underspend on venue hire to be repaid.",
+                award=award,
+                actor=commissioner,
+                final_spend=Decimal(spec["amount"]) - Decimal("1250.00"),
+                clawback_amount=Decimal("1250.00"),
+                notes="Underspend on venue hire to be repaid.",
             )
     return_services.hold_overdue_payments(today=today)
     return made

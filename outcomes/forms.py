@@ -44,25 +44,38 @@ class ReturnForm(GovukFormMixin, forms.Form):
     """One quarter's return. Built from the return's indicators and budget lines."""
 
     progress_narrative = word_limited(
-        forms.CharField(label="Progress this quarter", required=False, widget=forms.Textarea,
-                        help_text="What you delivered and what changed. Aggregate figures only."),
+        forms.CharField(
+            label="Progress this quarter",
+            required=False,
+            widget=forms.Textarea,
+            help_text="What you delivered and what changed. Aggregate figures only.",
+        ),
         500,
     )
     challenges_and_risks = word_limited(
-        forms.CharField(label="Challenges and risks", required=False, widget=forms.Textarea,
-                        help_text="Write “None” if there were none."),
+        forms.CharField(
+            label="Challenges and risks",
+            required=False,
+            widget=forms.Textarea,
+            help_text="Write “None” if there were none.",
+        ),
         300,
     )
     safeguarding_incidents = forms.IntegerField(
-        label="Number of safeguarding incidents this quarter", required=False, min_value=0,
+        label="Number of safeguarding incidents this quarter",
+        required=False,
+        min_value=0,
         help_text="A count only. Report each incident through your safeguarding procedure, not here.",
-        error_messages={"invalid": "Enter the number of safeguarding incidents as a whole number, like 0 or 2.",
-                        "min_value": "The number of safeguarding incidents cannot be negative."},
+        error_messages={
+            "invalid": "Enter the number of safeguarding incidents as a whole number, like 0 or 2.",
+            "min_value": "The number of safeguarding incidents cannot be negative.",
+        },
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
     case_study = word_limited(
-        forms.CharField(label="Case study (optional)", required=False, widget=forms.Textarea,
-                        help_text=CASE_STUDY_WARNING),
+        forms.CharField(
+            label="Case study (optional)", required=False, widget=forms.Textarea, help_text=CASE_STUDY_WARNING
+        ),
         400,
     )
     case_study_confirmed_anonymous = forms.BooleanField(
@@ -83,22 +96,32 @@ class ReturnForm(GovukFormMixin, forms.Form):
         for line in budget_lines:
             name = f"spend_{line.pk}"
             self.fields[name] = FigureField(
-                unit=IndicatorUnit.POUNDS, label=f"Spend on {line.description} ({line.get_category_display()})",
+                unit=IndicatorUnit.POUNDS,
+                label=f"Spend on {line.description} ({line.get_category_display()})",
                 help_text=f"In pounds, like 1250.00. Budget for the year: £{line.amount:,.2f}.",
             )
             self.spend_fields.append(name)
         # Field order on the page: figures, then spend, then the narrative.
-        order = self.indicator_fields + self.spend_fields + [
-            "progress_narrative", "challenges_and_risks", "safeguarding_incidents", "case_study",
-            "case_study_confirmed_anonymous",
-        ]
+        order = (
+            self.indicator_fields
+            + self.spend_fields
+            + [
+                "progress_narrative",
+                "challenges_and_risks",
+                "safeguarding_incidents",
+                "case_study",
+                "case_study_confirmed_anonymous",
+            ]
+        )
         self.order_fields(order)
 
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("case_study") or "").strip() and not cleaned.get("case_study_confirmed_anonymous"):
-            self.add_error("case_study_confirmed_anonymous",
-                           "Confirm that no one can be identified from the case study, or remove it.")
+            self.add_error(
+                "case_study_confirmed_anonymous",
+                "Confirm that no one can be identified from the case study, or remove it.",
+            )
         return cleaned
 
     def valid_parts(self):
@@ -118,8 +141,13 @@ class ReturnForm(GovukFormMixin, forms.Form):
     def initial_for(cls, quarterly_return):
         initial = {
             name: getattr(quarterly_return, name)
-            for name in ("progress_narrative", "challenges_and_risks", "case_study", "safeguarding_incidents",
-                         "case_study_confirmed_anonymous")
+            for name in (
+                "progress_narrative",
+                "challenges_and_risks",
+                "case_study",
+                "safeguarding_incidents",
+                "case_study_confirmed_anonymous",
+            )
         }
         for result in quarterly_return.results.all():
             initial[f"result_{result.indicator_id}"] = _plain(result.actual, result.indicator.unit)
@@ -153,7 +181,8 @@ class AcceptAwardForm(GovukFormMixin, forms.Form):
 
 class DeclineAwardForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
-        label="Why are you declining the offer?", widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why are you declining the offer?",
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Tell us why you are declining the offer."},
     )
 
@@ -169,7 +198,10 @@ class AllocationMixin:
         names = dict(Theme.objects.values_list("slug", "short_name"))
         for slug in ALLOCATION_FIELDS:
             self.fields[f"allocation_{slug}"] = forms.DecimalField(
-                label=f"{names.get(slug, slug)} (%)", min_value=0, max_value=100, decimal_places=2,
+                label=f"{names.get(slug, slug)} (%)",
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
                 initial=Decimal(initial_bp.get(slug, 0)) / 100,
             )
 
@@ -189,10 +221,12 @@ class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    payment_basis = forms.ChoiceField(choices=PaymentBasis.choices, initial=PaymentBasis.ARREARS,
-                                      widget=forms.RadioSelect)
-    advance_reason = forms.CharField(label="Reason for paying in advance", widget=forms.Textarea(attrs={"rows": 2}),
-                                     required=False)
+    payment_basis = forms.ChoiceField(
+        choices=PaymentBasis.choices, initial=PaymentBasis.ARREARS, widget=forms.RadioSelect
+    )
+    advance_reason = forms.CharField(
+        label="Reason for paying in advance", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, allocation_bp, target_rows, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,7 +236,11 @@ class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
             name = f"target_{indicator.pk}_{financial_year}_{quarter}"
             self.fields[name] = forms.DecimalField(
                 label=f"{indicator.name}: Q{quarter} {financial_year}/{(financial_year + 1) % 100:02d}",
-                min_value=0, decimal_places=2, max_digits=12, initial=value, required=False,
+                min_value=0,
+                decimal_places=2,
+                max_digits=12,
+                initial=value,
+                required=False,
             )
             self.target_keys.append((name, (indicator.pk, financial_year, quarter)))
 
@@ -231,8 +269,11 @@ class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
         for target in award.targets.select_related("indicator"):
             name = f"target_{target.pk}"
             self.fields[name] = forms.DecimalField(
-                label=f"{target.indicator.name}: Q{target.quarter} {target.financial_year}", min_value=0,
-                decimal_places=2, max_digits=12, initial=target.target,
+                label=f"{target.indicator.name}: Q{target.quarter} {target.financial_year}",
+                min_value=0,
+                decimal_places=2,
+                max_digits=12,
+                initial=target.target,
             )
             self.target_keys.append((name, (target.indicator_id, target.financial_year, target.quarter)))
 
@@ -248,16 +289,21 @@ class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
 
 class CloseAwardForm(LongTextLimitMixin, forms.Form):
     final_spend = forms.DecimalField(label="Final spend (£)", min_value=0, decimal_places=2, max_digits=12)
-    clawback_amount = forms.DecimalField(label="Underspend to be repaid (£)", min_value=0, decimal_places=2,
-                                         max_digits=12, initial=Decimal("0.00"))
+    clawback_amount = forms.DecimalField(
+        label="Underspend to be repaid (£)", min_value=0, decimal_places=2, max_digits=12, initial=Decimal("0.00")
+    )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class ReviewForm(LongTextLimitMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("changes", "Request changes")],
-                                 widget=forms.RadioSelect)
-    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                               help_text="Required when you request changes: the provider sees them.")
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("changes", "Request changes")], widget=forms.RadioSelect
+    )
+    comments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Required when you request changes: the provider sees them.",
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -267,6 +313,7 @@ class ReviewForm(LongTextLimitMixin, forms.Form):
 
 
 class RecordPaymentForm(LongTextLimitMixin, forms.Form):
-    paid_on = forms.DateField(label="Date paid", widget=forms.DateInput(attrs={"type": "date"}),
-                              initial=timezone.localdate)
+    paid_on = forms.DateField(
+        label="Date paid", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
     reference = forms.CharField(label="Payment reference", max_length=60)

@@ -54,7 +54,8 @@ class AssessorQueuePanel(Component):
     def get_context_data(self, parent_context=None):
         assessments = (
             Assessment.objects.filter(
-                assessor=self.user, status__in=[AssessmentStatus.ASSIGNED, AssessmentStatus.NO_CONFLICT],
+                assessor=self.user,
+                status__in=[AssessmentStatus.ASSIGNED, AssessmentStatus.NO_CONFLICT],
                 application__status=ApplicationStatus.UNDER_ASSESSMENT,
             )
             .select_related("application", "application__call")

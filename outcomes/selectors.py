@@ -42,9 +42,7 @@ def provider_dashboard_summary(organisation_ids, today=None):
     returns = QuarterlyReturn.objects.filter(
         award__organisation_id__in=organisation_ids, award__status=AwardStatus.ACTIVE
     )
-    next_due = (
-        returns.filter(status__in=OPEN_RETURN_STATUSES).select_related("award").order_by("due_date").first()
-    )
+    next_due = returns.filter(status__in=OPEN_RETURN_STATUSES).select_related("award").order_by("due_date").first()
     needing_changes = list(
         returns.filter(status=ReturnStatus.CHANGES_REQUESTED).select_related("award").order_by("due_date")
     )
@@ -70,7 +68,9 @@ def commissioner_queue_counts(today=None):
         overdue=Count("pk", filter=Q(status__in=OPEN_RETURN_STATUSES, due_date__lt=today)),
     )
     payment_counts = Payment.objects.filter(award__status=AwardStatus.ACTIVE).aggregate(
-        to_approve=Count("pk", filter=Q(status=PaymentStatus.SCHEDULED, is_advance=True, quarterly_return__isnull=True)),
+        to_approve=Count(
+            "pk", filter=Q(status=PaymentStatus.SCHEDULED, is_advance=True, quarterly_return__isnull=True)
+        ),
         to_record=Count("pk", filter=Q(status=PaymentStatus.APPROVED)),
         held=Count("pk", filter=Q(status=PaymentStatus.HELD)),
     )

@@ -91,8 +91,32 @@ CLOSED_CALL_OUTCOMES = [
 ASSESSED = {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.RESERVE}
 
 FIRST_NAMES = [
-    "Ada", "Bea", "Cal", "Dee", "Eli", "Fen", "Gia", "Hal", "Ira", "Jo", "Kit", "Lux", "Mo", "Nia", "Oz",
-    "Pip", "Quin", "Rue", "Sol", "Tam", "Uma", "Vic", "Wren", "Xan", "Yas", "Zed",
+    "Ada",
+    "Bea",
+    "Cal",
+    "Dee",
+    "Eli",
+    "Fen",
+    "Gia",
+    "Hal",
+    "Ira",
+    "Jo",
+    "Kit",
+    "Lux",
+    "Mo",
+    "Nia",
+    "Oz",
+    "Pip",
+    "Quin",
+    "Rue",
+    "Sol",
+    "Tam",
+    "Uma",
+    "Vic",
+    "Wren",
+    "Xan",
+    "Yas",
+    "Zed",
 ]
 # Made-up surnames: syllables joined, so no generated person is a real, named individual.
 SURNAME_PARTS = ["Ash", "Bram", "Cor", "Dun", "Elm", "Fair", "Glen", "Holt", "Ivy", "Kest", "Lark", "Moor"]
@@ -100,8 +124,16 @@ SURNAME_ENDS = ["by", "dale", "ford", "ham", "ley", "mere", "ton", "well", "wick
 ORG_WORDS = ["Riverside", "Crossway", "Lantern", "Harbour", "Beacon", "Meadow", "Compass", "Bridge", "Oak", "Willow"]
 ORG_KINDS = ["Women's Project", "Survivors' Network", "Youth Trust", "Community Hub", "Family Service", "Collective"]
 TOPICS = [
-    "healthy relationships", "safe accommodation", "advocacy", "peer support", "school workshops",
-    "perpetrator programmes", "outreach", "counselling", "night-time economy safety", "online safety",
+    "healthy relationships",
+    "safe accommodation",
+    "advocacy",
+    "peer support",
+    "school workshops",
+    "perpetrator programmes",
+    "outreach",
+    "counselling",
+    "night-time economy safety",
+    "online safety",
 ]
 WORDS = (
     "the project will deliver support sessions for women and girls across the borough with partners "
@@ -182,8 +214,9 @@ def _money(value) -> Decimal:
 class Generator:
     """Builds the rows. ``progress(label, done, total)`` is called as each phase is written."""
 
-    def __init__(self, *, scale: float, seed: int = 1, today: dt.date | None = None, password: str | None = None,
-                 progress=None):
+    def __init__(
+        self, *, scale: float, seed: int = 1, today: dt.date | None = None, password: str | None = None, progress=None
+    ):
         self.counts = Counts.for_scale(scale)
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
@@ -206,7 +239,7 @@ class Generator:
         total = len(objects)
         self.progress(label, 0, total)
         for start in range(0, total, BATCH):
-            model.objects.bulk_create(objects[start:start + BATCH])
+            model.objects.bulk_create(objects[start : start + BATCH])
             self.progress(label, min(start + BATCH, total), total)
         self.result.counts[label] = self.result.counts.get(label, 0) + total
         return objects
@@ -231,58 +264,85 @@ class Generator:
         groups = {role: Group.objects.get(name=role.value) for role in Role}
         users, roles = [], []
         for borough in range(self.counts.boroughs):
-            people = [(Role.COMMISSIONER, "commissioner"), (Role.EXECUTIVE, "executive"),
-                      (Role.ADMINISTRATOR, "admin")]
+            people = [(Role.COMMISSIONER, "commissioner"), (Role.EXECUTIVE, "executive"), (Role.ADMINISTRATOR, "admin")]
             people += [(Role.ASSESSOR, f"assessor{n}") for n in range(1, ASSESSORS_PER_BOROUGH + 1)]
             for role, label in people:
                 first, last = self._person()
-                users.append(User(email=f"{label}.b{borough:02d}{EMAIL_DOMAIN}", first_name=first, last_name=last,
-                                  password=self.password_hash, is_staff=True, email_confirmed_at=self.now))
+                users.append(
+                    User(
+                        email=f"{label}.b{borough:02d}{EMAIL_DOMAIN}",
+                        first_name=first,
+                        last_name=last,
+                        password=self.password_hash,
+                        is_staff=True,
+                        email_confirmed_at=self.now,
+                    )
+                )
                 roles.append(role)
         self._write("staff", User, users)
-        self._write("staff roles", User.groups.through, [
-            User.groups.through(user_id=user.pk, group_id=groups[role].pk) for user, role in zip(users, roles)
-        ])
+        self._write(
+            "staff roles",
+            User.groups.through,
+            [User.groups.through(user_id=user.pk, group_id=groups[role].pk) for user, role in zip(users, roles)],
+        )
         per = len(users) // self.counts.boroughs
         self.commissioners = [users[b * per] for b in range(self.counts.boroughs)]
-        self.assessors = [users[b * per + 3:(b + 1) * per] for b in range(self.counts.boroughs)]
+        self.assessors = [users[b * per + 3 : (b + 1) * per] for b in range(self.counts.boroughs)]
         self.provider_group = groups[Role.PROVIDER]
 
     def _organisations(self):
         orgs = []
         for n in range(self.counts.organisations):
             first, last = self._person()
-            orgs.append(Organisation(
-                name=f"{ORG_PREFIX}{self.rng.choice(ORG_WORDS)} {self.rng.choice(ORG_KINDS)} {n + 1:05d}",
-                # Unregistered forms only: invented charity or company numbers could be someone's real one.
-                legal_form=self.rng.choice(["community_group", "community_group", "other", "statutory"]),
-                address_line_1=f"{n % 200 + 1} {self.rng.choice(ORG_WORDS)} Road",
-                town="Bexleyheath",
-                postcode="DA6 7AT",
-                is_specialist_vawg=self.rng.random() < 0.4,
-                is_by_and_for=self.rng.random() < 0.15,
-                income_band=self.rng.choice(["under_10k", "10k_100k", "10k_100k", "100k_500k", "500k_1m", "over_1m"]),
-                safeguarding_lead_name=f"{first} {last}",
-                safeguarding_lead_email=f"safeguarding{n + 1:05d}{EMAIL_DOMAIN}",
-            ))
+            orgs.append(
+                Organisation(
+                    name=f"{ORG_PREFIX}{self.rng.choice(ORG_WORDS)} {self.rng.choice(ORG_KINDS)} {n + 1:05d}",
+                    # Unregistered forms only: invented charity or company numbers could be someone's real one.
+                    legal_form=self.rng.choice(["community_group", "community_group", "other", "statutory"]),
+                    address_line_1=f"{n % 200 + 1} {self.rng.choice(ORG_WORDS)} Road",
+                    town="Bexleyheath",
+                    postcode="DA6 7AT",
+                    is_specialist_vawg=self.rng.random() < 0.4,
+                    is_by_and_for=self.rng.random() < 0.15,
+                    income_band=self.rng.choice(
+                        ["under_10k", "10k_100k", "10k_100k", "100k_500k", "500k_1m", "over_1m"]
+                    ),
+                    safeguarding_lead_name=f"{first} {last}",
+                    safeguarding_lead_email=f"safeguarding{n + 1:05d}{EMAIL_DOMAIN}",
+                )
+            )
         self.organisations = self._write("organisations", Organisation, orgs)
         users, members = [], []
         for n, org in enumerate(orgs):
             # Most organisations have one account; some larger ones a second member.
             for k in range(1 if self.rng.random() < 0.5 else 2):
                 first, last = self._person()
-                users.append(User(email=f"provider{n + 1:05d}.{k + 1}{EMAIL_DOMAIN}", first_name=first,
-                                  last_name=last, password=self.password_hash, email_confirmed_at=self.now))
+                users.append(
+                    User(
+                        email=f"provider{n + 1:05d}.{k + 1}{EMAIL_DOMAIN}",
+                        first_name=first,
+                        last_name=last,
+                        password=self.password_hash,
+                        email_confirmed_at=self.now,
+                    )
+                )
                 members.append((org, MembershipRole.ORG_ADMIN if k == 0 else MembershipRole.MEMBER))
         self._write("provider accounts", User, users)
-        self._write("provider roles", User.groups.through, [
-            User.groups.through(user_id=user.pk, group_id=self.provider_group.pk) for user in users
-        ])
-        self._write("memberships", Membership, [
-            Membership(user=user, organisation=org, role=role, status=MembershipStatus.APPROVED,
-                       decided_at=self.now)
-            for user, (org, role) in zip(users, members)
-        ])
+        self._write(
+            "provider roles",
+            User.groups.through,
+            [User.groups.through(user_id=user.pk, group_id=self.provider_group.pk) for user in users],
+        )
+        self._write(
+            "memberships",
+            Membership,
+            [
+                Membership(
+                    user=user, organisation=org, role=role, status=MembershipStatus.APPROVED, decided_at=self.now
+                )
+                for user, (org, role) in zip(users, members)
+            ],
+        )
         self.org_users = {}
         for user, (org, _role) in zip(users, members):
             self.org_users.setdefault(org.pk, user)
@@ -310,18 +370,20 @@ class Generator:
                     closes, opens = latest_close, latest_close - dt.timedelta(days=42)
             numbering[(borough, year)] = numbering.get((borough, year), 0) + 1
             max_grant = _money(self.rng.choice([15000, 25000, 40000, 60000]))
-            calls.append(Call(
-                reference=f"{CALL_PREFIX}{borough:02d}-{opens.year}-{numbering[(borough, year)]:02d}",
-                title=f"{self.rng.choice(TOPICS).capitalize()} fund {opens.year}",
-                summary=self._text(30),
-                total_budget=max_grant * 12,
-                min_grant=_money(2000),
-                max_grant=max_grant,
-                opens_at=opens,
-                closes_at=closes,
-                eligibility="Voluntary and community organisations working in the borough.",
-                max_project_months=36,
-            ))
+            calls.append(
+                Call(
+                    reference=f"{CALL_PREFIX}{borough:02d}-{opens.year}-{numbering[(borough, year)]:02d}",
+                    title=f"{self.rng.choice(TOPICS).capitalize()} fund {opens.year}",
+                    summary=self._text(30),
+                    total_budget=max_grant * 12,
+                    min_grant=_money(2000),
+                    max_grant=max_grant,
+                    opens_at=opens,
+                    closes_at=closes,
+                    eligibility="Voluntary and community organisations working in the borough.",
+                    max_project_months=36,
+                )
+            )
             open_flags.append(is_open)
         # A call's reference carries its opening year; two calls can share a year slot after clamping.
         seen = {}
@@ -346,8 +408,14 @@ class Generator:
             for order, (name, weight) in enumerate([("Need", 40), ("Delivery", 30), ("Value for money", 30)]):
                 criteria.append(Criterion(call=call, name=name, weight=weight, sort_order=order))
             for order in range(QUESTIONS_PER_CALL):
-                questions.append(Question(call=call, text=f"Question {order + 1}: how will you reach people?",
-                                          word_limit=250, sort_order=order))
+                questions.append(
+                    Question(
+                        call=call,
+                        text=f"Question {order + 1}: how will you reach people?",
+                        word_limit=250,
+                        sort_order=order,
+                    )
+                )
         self._write("criteria", Criterion, criteria)
         self._write("questions", Question, questions)
         self.criteria = {}
@@ -359,11 +427,15 @@ class Generator:
 
     def _applications(self):
         n_calls = len(self.calls)
-        per_call = [self.counts.applications // n_calls + (1 if i < self.counts.applications % n_calls else 0)
-                    for i in range(n_calls)]
+        per_call = [
+            self.counts.applications // n_calls + (1 if i < self.counts.applications % n_calls else 0)
+            for i in range(n_calls)
+        ]
         closed_total = sum(n for call, n in zip(self.calls, per_call) if not self.call_open[call.pk])
         # Exact quotas, shuffled, so counts stay in proportion at every scale (random draws would drift).
-        outcomes = [status for status, weight in CLOSED_CALL_OUTCOMES for _ in range(round(closed_total * weight / 100))]
+        outcomes = [
+            status for status, weight in CLOSED_CALL_OUTCOMES for _ in range(round(closed_total * weight / 100))
+        ]
         outcomes = (outcomes + [ApplicationStatus.REJECTED] * closed_total)[:closed_total]
         self.rng.shuffle(outcomes)
         apps, app_themes = [], []
@@ -382,19 +454,37 @@ class Generator:
                     reference = f"{call.reference}-{sequence:03d}"
                 user = self.org_users[org.pk]
                 submitted_at = call.closes_at - dt.timedelta(hours=self.rng.randint(1, 24 * 20))
-                apps.append(Application(
-                    call=call, organisation=org, created_by=user, status=status, reference=reference,
-                    project_title=f"{self.rng.choice(TOPICS).capitalize()} in {self.rng.choice(ORG_WORDS)}",
-                    summary=self._text(40), need_and_evidence=self._text(60), delivery_plan=self._text(60),
-                    beneficiaries=self._text(20), beneficiary_count=self.rng.randint(20, 600),
-                    safeguarding_approach=self._text(30), themes_how=self._text(30),
-                    declares_information_true=submitted, declares_policies_in_place=submitted,
-                    declares_data_protection=submitted,
-                    submitted_at=submitted_at if submitted else None, submitted_by=user if submitted else None,
-                    withdrawn_at=submitted_at + dt.timedelta(days=2) if status == ApplicationStatus.WITHDRAWN else None,
-                    withdrawn_reason="We could not confirm match funding." if status == ApplicationStatus.WITHDRAWN else "",
-                    ineligible_reason="Safeguarding policy out of date." if status == ApplicationStatus.INELIGIBLE else "",
-                ))
+                apps.append(
+                    Application(
+                        call=call,
+                        organisation=org,
+                        created_by=user,
+                        status=status,
+                        reference=reference,
+                        project_title=f"{self.rng.choice(TOPICS).capitalize()} in {self.rng.choice(ORG_WORDS)}",
+                        summary=self._text(40),
+                        need_and_evidence=self._text(60),
+                        delivery_plan=self._text(60),
+                        beneficiaries=self._text(20),
+                        beneficiary_count=self.rng.randint(20, 600),
+                        safeguarding_approach=self._text(30),
+                        themes_how=self._text(30),
+                        declares_information_true=submitted,
+                        declares_policies_in_place=submitted,
+                        declares_data_protection=submitted,
+                        submitted_at=submitted_at if submitted else None,
+                        submitted_by=user if submitted else None,
+                        withdrawn_at=submitted_at + dt.timedelta(days=2)
+                        if status == ApplicationStatus.WITHDRAWN
+                        else None,
+                        withdrawn_reason="We could not confirm match funding."
+                        if status == ApplicationStatus.WITHDRAWN
+                        else "",
+                        ineligible_reason="Safeguarding policy out of date."
+                        if status == ApplicationStatus.INELIGIBLE
+                        else "",
+                    )
+                )
         self._write("applications", Application, apps)
         through = Application.themes.through
         for app in apps:
@@ -411,8 +501,15 @@ class Generator:
             delivery = (total * Decimal("0.3")).quantize(PENNY)
             year = financial_year_of(call.closes_at.date())
             for category, amount in (("staff", staff), ("delivery", delivery), ("overheads", total - staff - delivery)):
-                lines.append(BudgetLine(application=app, category=category, description=f"{category.capitalize()} costs",
-                                        financial_year=year, amount=amount))
+                lines.append(
+                    BudgetLine(
+                        application=app,
+                        category=category,
+                        description=f"{category.capitalize()} costs",
+                        financial_year=year,
+                        amount=amount,
+                    )
+                )
             self.requested[app.pk] = total
             for question in self.questions[call.pk]:
                 answers.append(Answer(application=app, question=question, text=self._text(50)))
@@ -430,21 +527,35 @@ class Generator:
             for assessor in self.rng.sample(self.assessors[self.call_borough[app.call_id]], ASSESSORS_PER_APPLICATION):
                 scores = [self.rng.randint(*quality) for _ in self.criteria[app.call_id]]
                 weighted = sum(s * c.weight for s, c in zip(scores, self.criteria[app.call_id])) / Decimal(5)
-                assessments.append(Assessment(
-                    application=app, assessor=assessor, assigned_by=commissioner, status=AssessmentStatus.SUBMITTED,
-                    declared_at=app.call.closes_at + dt.timedelta(days=3),
-                    submitted_at=app.call.closes_at + dt.timedelta(days=10), weighted_total=_money(weighted),
-                ))
+                assessments.append(
+                    Assessment(
+                        application=app,
+                        assessor=assessor,
+                        assigned_by=commissioner,
+                        status=AssessmentStatus.SUBMITTED,
+                        declared_at=app.call.closes_at + dt.timedelta(days=3),
+                        submitted_at=app.call.closes_at + dt.timedelta(days=10),
+                        weighted_total=_money(weighted),
+                    )
+                )
                 score_plan.append(scores)
-            outcome = {ApplicationStatus.APPROVED: DecisionOutcome.APPROVE,
-                       ApplicationStatus.RESERVE: DecisionOutcome.RESERVE}.get(app.status, DecisionOutcome.REJECT)
+            outcome = {
+                ApplicationStatus.APPROVED: DecisionOutcome.APPROVE,
+                ApplicationStatus.RESERVE: DecisionOutcome.RESERVE,
+            }.get(app.status, DecisionOutcome.REJECT)
             decided = app.call.closes_at + dt.timedelta(days=30)
-            decisions.append(Decision(
-                application=app, outcome=outcome,
-                approved_amount=self.requested[app.pk] if outcome == DecisionOutcome.APPROVE else None,
-                feedback=self._text(25), decided_by=commissioner, decided_at=decided,
-                released_at=decided + dt.timedelta(days=2), released_by=commissioner,
-            ))
+            decisions.append(
+                Decision(
+                    application=app,
+                    outcome=outcome,
+                    approved_amount=self.requested[app.pk] if outcome == DecisionOutcome.APPROVE else None,
+                    feedback=self._text(25),
+                    decided_by=commissioner,
+                    decided_at=decided,
+                    released_at=decided + dt.timedelta(days=2),
+                    released_by=commissioner,
+                )
+            )
         self._write("assessments", Assessment, assessments)
         scores = [
             Score(assessment=assessment, criterion=criterion, score=value, comment=self._text(12))
@@ -468,29 +579,44 @@ class Generator:
             allocation = self._allocation(self.call_themes[app.call_id])
             closed = end < self.today
             offered = app.call.closes_at + dt.timedelta(days=35)
-            awards.append(Award(
-                reference=app.reference, application=app, call=app.call, organisation=app.organisation,
-                title=app.project_title, description=app.summary, amount=self.requested[app.pk],
-                amount_applied_for=self.requested[app.pk], start_date=start, end_date=end,
-                status=AwardStatus.CLOSED if closed else AwardStatus.ACTIVE,
-                offered_at=offered, offered_by=commissioner, accepted_at=offered + dt.timedelta(days=5),
-                accepted_by=self.org_users[app.organisation_id], accepted_name="Authorised signatory",
-                final_spend=self.requested[app.pk] if closed else None,
-                closed_at=_aware(end + dt.timedelta(days=60)) if closed else None,
-                closed_by=commissioner if closed else None,
-                **allocation,
-            ))
+            awards.append(
+                Award(
+                    reference=app.reference,
+                    application=app,
+                    call=app.call,
+                    organisation=app.organisation,
+                    title=app.project_title,
+                    description=app.summary,
+                    amount=self.requested[app.pk],
+                    amount_applied_for=self.requested[app.pk],
+                    start_date=start,
+                    end_date=end,
+                    status=AwardStatus.CLOSED if closed else AwardStatus.ACTIVE,
+                    offered_at=offered,
+                    offered_by=commissioner,
+                    accepted_at=offered + dt.timedelta(days=5),
+                    accepted_by=self.org_users[app.organisation_id],
+                    accepted_name="Authorised signatory",
+                    final_spend=self.requested[app.pk] if closed else None,
+                    closed_at=_aware(end + dt.timedelta(days=60)) if closed else None,
+                    closed_by=commissioner if closed else None,
+                    **allocation,
+                )
+            )
         self.awards = self._write("awards", Award, awards)
         variations = []
         for award in awards:
             # A few awards were varied: a documented change with before and after values.
             if self.rng.random() < 0.05:
                 award.conditions = "Quarterly case-review meeting with the commissioner."
-                variations.append(Variation(
-                    award=award, reason="Delivery model adjusted after the first quarter.",
-                    changes={"conditions": ["", award.conditions]},
-                    approved_by=self.commissioners[self.call_borough[award.call_id]],
-                ))
+                variations.append(
+                    Variation(
+                        award=award,
+                        reason="Delivery model adjusted after the first quarter.",
+                        changes={"conditions": ["", award.conditions]},
+                        approved_by=self.commissioners[self.call_borough[award.call_id]],
+                    )
+                )
         Award.objects.bulk_update([v.award for v in variations], ["conditions"], batch_size=BATCH)
         self._write("variations", Variation, variations)
         targets = []
@@ -500,10 +626,15 @@ class Generator:
             quarter = FinancialQuarter(*self._quarter_after(award.start_date))
             for _ in range(QUARTERS_PER_AWARD):
                 for indicator in chosen:
-                    targets.append(IndicatorTarget(
-                        award=award, indicator=indicator, financial_year=quarter.financial_year,
-                        quarter=quarter.quarter, target=_money(self.rng.randint(5, 60)),
-                    ))
+                    targets.append(
+                        IndicatorTarget(
+                            award=award,
+                            indicator=indicator,
+                            financial_year=quarter.financial_year,
+                            quarter=quarter.quarter,
+                            target=_money(self.rng.randint(5, 60)),
+                        )
+                    )
                 quarter = quarter.next()
         self._write("targets", IndicatorTarget, targets)
 
@@ -527,7 +658,7 @@ class Generator:
         return allocation
 
     def _returns_and_payments(self):
-        returns, return_plan = [], []
+        returns = []
         for award in self.awards:
             quarter = FinancialQuarter(*self._quarter_after(award.start_date))
             provider = self.org_users[award.organisation_id]
@@ -535,10 +666,17 @@ class Generator:
             for _ in range(QUARTERS_PER_AWARD):
                 due = quarter.end + dt.timedelta(days=settings.RETURN_DUE_DAYS)
                 fields = self._return_state(quarter, due, provider, commissioner)
-                returns.append(QuarterlyReturn(
-                    award=award, financial_year=quarter.financial_year, quarter=quarter.quarter,
-                    period_start=quarter.start, period_end=quarter.end, due_date=due, **fields,
-                ))
+                returns.append(
+                    QuarterlyReturn(
+                        award=award,
+                        financial_year=quarter.financial_year,
+                        quarter=quarter.quarter,
+                        period_start=quarter.start,
+                        period_end=quarter.end,
+                        due_date=due,
+                        **fields,
+                    )
+                )
                 quarter = quarter.next()
         self._write("quarterly returns", QuarterlyReturn, returns)
         results, rounds = [], []
@@ -546,17 +684,29 @@ class Generator:
             if ret.status == ReturnStatus.NOT_STARTED:
                 continue
             for indicator in self.award_indicators[ret.award_id]:
-                results.append(IndicatorResult(quarterly_return=ret, indicator=indicator,
-                                               actual=_money(self.rng.randint(0, 70))))
+                results.append(
+                    IndicatorResult(quarterly_return=ret, indicator=indicator, actual=_money(self.rng.randint(0, 70)))
+                )
             if ret.submitted_at:
                 approved = ret.status == ReturnStatus.APPROVED
-                rounds.append(ReturnRound(
-                    quarterly_return=ret, number=1, submitted_at=ret.submitted_at, submitted_by=ret.submitted_by,
-                    snapshot={"progress_narrative": ret.progress_narrative},
-                    outcome=ReturnRound.Outcome.APPROVED if approved else (
-                        ReturnRound.Outcome.CHANGES_REQUESTED if ret.status == ReturnStatus.CHANGES_REQUESTED else ""),
-                    reviewed_by=ret.approved_by if approved else None, reviewed_at=ret.approved_at,
-                ))
+                rounds.append(
+                    ReturnRound(
+                        quarterly_return=ret,
+                        number=1,
+                        submitted_at=ret.submitted_at,
+                        submitted_by=ret.submitted_by,
+                        snapshot={"progress_narrative": ret.progress_narrative},
+                        outcome=ReturnRound.Outcome.APPROVED
+                        if approved
+                        else (
+                            ReturnRound.Outcome.CHANGES_REQUESTED
+                            if ret.status == ReturnStatus.CHANGES_REQUESTED
+                            else ""
+                        ),
+                        reviewed_by=ret.approved_by if approved else None,
+                        reviewed_at=ret.approved_at,
+                    )
+                )
         self._write("indicator results", IndicatorResult, results)
         self._write("return rounds", ReturnRound, rounds)
         payments = []
@@ -568,9 +718,18 @@ class Generator:
             award_returns = by_award[award.pk]
             for sequence, ret in enumerate(award_returns, start=1):
                 # The last instalment takes the rounding remainder, so instalments sum to the award.
-                amount = award.amount - instalment * (QUARTERS_PER_AWARD - 1) if sequence == QUARTERS_PER_AWARD else instalment
-                payment = Payment(award=award, sequence=sequence, due_date=ret.due_date + dt.timedelta(days=14),
-                                  amount=amount, quarterly_return=ret)
+                amount = (
+                    award.amount - instalment * (QUARTERS_PER_AWARD - 1)
+                    if sequence == QUARTERS_PER_AWARD
+                    else instalment
+                )
+                payment = Payment(
+                    award=award,
+                    sequence=sequence,
+                    due_date=ret.due_date + dt.timedelta(days=14),
+                    amount=amount,
+                    quarterly_return=ret,
+                )
                 if ret.status == ReturnStatus.APPROVED:
                     payment.status = PaymentStatus.PAID
                     payment.approved_at = ret.approved_at
@@ -591,19 +750,28 @@ class Generator:
             return {"status": ReturnStatus.NOT_STARTED}
         roll = self.rng.random()
         if due >= self.today:
-            return {"status": ReturnStatus.DRAFT if roll < 0.5 else ReturnStatus.NOT_STARTED,
-                    "progress_narrative": self._text(20) if roll < 0.5 else ""}
+            return {
+                "status": ReturnStatus.DRAFT if roll < 0.5 else ReturnStatus.NOT_STARTED,
+                "progress_narrative": self._text(20) if roll < 0.5 else "",
+            }
         if roll < 0.05:
             return {"status": ReturnStatus.NOT_STARTED}  # overdue
         if roll < 0.08:
             return {"status": ReturnStatus.DRAFT, "progress_narrative": self._text(20)}  # overdue, started
         late = roll > 0.85
-        submitted = due + dt.timedelta(days=self.rng.randint(1, 40)) if late else due - dt.timedelta(days=self.rng.randint(0, 20))
+        submitted = (
+            due + dt.timedelta(days=self.rng.randint(1, 40))
+            if late
+            else due - dt.timedelta(days=self.rng.randint(0, 20))
+        )
         submitted = min(submitted, self.today - dt.timedelta(days=1))
         fields = {
-            "progress_narrative": self._text(40), "challenges_and_risks": self._text(20),
+            "progress_narrative": self._text(40),
+            "challenges_and_risks": self._text(20),
             "safeguarding_incidents": self.rng.randint(0, 3),
-            "submitted_at": _aware(submitted, 15), "submitted_by": provider, "status": ReturnStatus.SUBMITTED,
+            "submitted_at": _aware(submitted, 15),
+            "submitted_by": provider,
+            "status": ReturnStatus.SUBMITTED,
         }
         # Reviews take from a few days to five weeks, so the latest quarter's returns are partly still in review.
         approved = submitted + dt.timedelta(days=self.rng.randint(3, 35))

@@ -1,7 +1,6 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem, SubmenuMenuItem
-from wagtail.admin.menu import Menu
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from commissioning.permissions import can
 from commissioning.roles import Action
@@ -26,14 +25,34 @@ class ActionMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_outcomes_menu():
-    menu = Menu(items=[
-        ActionMenuItem("Awards", reverse("outcomes_admin:awards"), name="awards", icon_name="tick-inverse",
-                       order=10, action=Action.MANAGE_AWARDS),
-        ActionMenuItem("Returns to review", reverse("outcomes_admin:returns"), name="returns", icon_name="list-ul",
-                       order=20, action=Action.REVIEW_RETURNS),
-        ActionMenuItem("Payments", reverse("outcomes_admin:payments"), name="payments", icon_name="doc-full",
-                       order=30, action=Action.APPROVE_PAYMENTS),
-    ])
+    menu = Menu(
+        items=[
+            ActionMenuItem(
+                "Awards",
+                reverse("outcomes_admin:awards"),
+                name="awards",
+                icon_name="tick-inverse",
+                order=10,
+                action=Action.MANAGE_AWARDS,
+            ),
+            ActionMenuItem(
+                "Returns to review",
+                reverse("outcomes_admin:returns"),
+                name="returns",
+                icon_name="list-ul",
+                order=20,
+                action=Action.REVIEW_RETURNS,
+            ),
+            ActionMenuItem(
+                "Payments",
+                reverse("outcomes_admin:payments"),
+                name="payments",
+                icon_name="doc-full",
+                order=30,
+                action=Action.APPROVE_PAYMENTS,
+            ),
+        ]
+    )
     return SubmenuMenuItem("Awards and returns", menu, name="outcomes", icon_name="tick-inverse", order=150)
 
 
@@ -43,6 +62,7 @@ def add_work_queues(request, panels):
         panels.insert(0, AssessorQueuePanel(request.user))
     if can(request.user, Action.MANAGE_AWARDS) or can(request.user, Action.REVIEW_RETURNS):
         panels.insert(0, CommissionerQueuePanel())
+
 
 # The reporting screens register their own hooks.
 from .reporting import hooks as reporting_hooks  # noqa: E402,F401

@@ -47,8 +47,10 @@ def _header(sheet, quarterly_return, title):
     sheet["A1"] = safe_cell(title)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = safe_cell(f"Award {award.reference}: {award.title}")
-    sheet["A3"] = safe_cell(f"{quarterly_return.period_label} ({quarterly_return.period_start:%-d %B %Y} to "
-                            f"{quarterly_return.period_end:%-d %B %Y})")
+    sheet["A3"] = safe_cell(
+        f"{quarterly_return.period_label} ({quarterly_return.period_start:%-d %B %Y} to "
+        f"{quarterly_return.period_end:%-d %B %Y})"
+    )
     sheet["A4"] = "Fill in the yellow cells only. Aggregate figures only: no names or personal details."
 
 
@@ -160,7 +162,9 @@ def build_template(quarterly_return) -> bytes:
 
 
 def template_filename(quarterly_return):
-    return f"return-{quarterly_return.award.reference}-{quarterly_return.financial_year}-Q{quarterly_return.quarter}.xlsx"
+    return (
+        f"return-{quarterly_return.award.reference}-{quarterly_return.financial_year}-Q{quarterly_return.quarter}.xlsx"
+    )
 
 
 def _where(sheet, cell):
@@ -231,8 +235,9 @@ def parse_upload(quarterly_return, uploaded):
         elif kind == "budget_line" and pk in lines:
             sheet, unit, target = "Spend", IndicatorUnit.POUNDS, spend
         else:
-            errors.append("The template lists an indicator or budget line this return no longer has. Download a "
-                          "new template.")
+            errors.append(
+                "The template lists an indicator or budget line this return no longer has. Download a new template."
+            )
             continue
         coordinate = f"{INPUT_COLUMN}{row}"
         value = workbook[sheet][coordinate].value

@@ -7,109 +7,473 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('commissioning', '0002_themes_indicators_roles'),
-        ('wagtailcore', '0098_apitoken'),
+        ("commissioning", "0002_themes_indicators_roles"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CallIndexPage',
+            name="CallIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', wagtail.fields.RichTextField(blank=True)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("introduction", wagtail.fields.RichTextField(blank=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='FundedProjectsPage',
+            name="FundedProjectsPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', wagtail.fields.RichTextField(blank=True)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("introduction", wagtail.fields.RichTextField(blank=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', wagtail.fields.RichTextField(help_text='The strategy in a few sentences.')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('inset', 4), ('warning', 5), ('details', 8), ('accordion', 12)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section heading (level 2)'), ('h3', 'Sub-heading (level 3)')]}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'template': 'cms/blocks/paragraph.html'}), 4: ('cms.blocks.InsetBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 5: ('cms.blocks.WarningBlock', (), {}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': "The question or link text, e.g. 'Can we apply twice?'", 'max_length': 200}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 8: ('wagtail.blocks.StructBlock', [[('summary', 6), ('content', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('content', 7)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {'min_num': 1}), 12: ('wagtail.blocks.StructBlock', [[('sections', 11)]], {})}, help_text='Shown below the themes, open calls and news.')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("introduction", wagtail.fields.RichTextField(help_text="The strategy in a few sentences.")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("inset", 4),
+                            ("warning", 5),
+                            ("details", 8),
+                            ("accordion", 12),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Section heading (level 2)"), ("h3", "Sub-heading (level 3)")]},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "ol", "ul", "link", "document-link"],
+                                    "template": "cms/blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "cms.blocks.InsetBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            5: ("cms.blocks.WarningBlock", (), {}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "The question or link text, e.g. 'Can we apply twice?'",
+                                    "max_length": 200,
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("summary", 6), ("content", 7)]], {}),
+                            9: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                            10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("content", 7)]], {}),
+                            11: ("wagtail.blocks.ListBlock", (10,), {"min_num": 1}),
+                            12: ("wagtail.blocks.StructBlock", [[("sections", 11)]], {}),
+                        },
+                        help_text="Shown below the themes, open calls and news.",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='NewsIndexPage',
+            name="NewsIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', wagtail.fields.RichTextField(blank=True)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("introduction", wagtail.fields.RichTextField(blank=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='NewsPage',
+            name="NewsPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('date', models.DateField(verbose_name='publication date')),
-                ('introduction', models.TextField(help_text='A sentence or two: shown in lists and as the lead paragraph.')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('inset', 4), ('warning', 5), ('details', 8), ('accordion', 12)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section heading (level 2)'), ('h3', 'Sub-heading (level 3)')]}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'template': 'cms/blocks/paragraph.html'}), 4: ('cms.blocks.InsetBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 5: ('cms.blocks.WarningBlock', (), {}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': "The question or link text, e.g. 'Can we apply twice?'", 'max_length': 200}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 8: ('wagtail.blocks.StructBlock', [[('summary', 6), ('content', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('content', 7)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {'min_num': 1}), 12: ('wagtail.blocks.StructBlock', [[('sections', 11)]], {})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="publication date")),
+                (
+                    "introduction",
+                    models.TextField(help_text="A sentence or two: shown in lists and as the lead paragraph."),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("inset", 4),
+                            ("warning", 5),
+                            ("details", 8),
+                            ("accordion", 12),
+                        ],
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Section heading (level 2)"), ("h3", "Sub-heading (level 3)")]},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "ol", "ul", "link", "document-link"],
+                                    "template": "cms/blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "cms.blocks.InsetBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            5: ("cms.blocks.WarningBlock", (), {}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "The question or link text, e.g. 'Can we apply twice?'",
+                                    "max_length": 200,
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("summary", 6), ("content", 7)]], {}),
+                            9: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                            10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("content", 7)]], {}),
+                            11: ("wagtail.blocks.ListBlock", (10,), {"min_num": 1}),
+                            12: ("wagtail.blocks.StructBlock", [[("sections", 11)]], {}),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', models.TextField(blank=True, help_text='A lead paragraph, in plain text.')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('inset', 4), ('warning', 5), ('details', 8), ('accordion', 12)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section heading (level 2)'), ('h3', 'Sub-heading (level 3)')]}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'template': 'cms/blocks/paragraph.html'}), 4: ('cms.blocks.InsetBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 5: ('cms.blocks.WarningBlock', (), {}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': "The question or link text, e.g. 'Can we apply twice?'", 'max_length': 200}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 8: ('wagtail.blocks.StructBlock', [[('summary', 6), ('content', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('content', 7)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {'min_num': 1}), 12: ('wagtail.blocks.StructBlock', [[('sections', 11)]], {})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True, help_text="A lead paragraph, in plain text.")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("inset", 4),
+                            ("warning", 5),
+                            ("details", 8),
+                            ("accordion", 12),
+                        ],
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Section heading (level 2)"), ("h3", "Sub-heading (level 3)")]},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "ol", "ul", "link", "document-link"],
+                                    "template": "cms/blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "cms.blocks.InsetBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            5: ("cms.blocks.WarningBlock", (), {}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "The question or link text, e.g. 'Can we apply twice?'",
+                                    "max_length": 200,
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("summary", 6), ("content", 7)]], {}),
+                            9: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                            10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("content", 7)]], {}),
+                            11: ("wagtail.blocks.ListBlock", (10,), {"min_num": 1}),
+                            12: ("wagtail.blocks.StructBlock", [[("sections", 11)]], {}),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='CallPage',
+            name="CallPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('inset', 4), ('warning', 5), ('details', 8), ('accordion', 12)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section heading (level 2)'), ('h3', 'Sub-heading (level 3)')]}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'template': 'cms/blocks/paragraph.html'}), 4: ('cms.blocks.InsetBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 5: ('cms.blocks.WarningBlock', (), {}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': "The question or link text, e.g. 'Can we apply twice?'", 'max_length': 200}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 8: ('wagtail.blocks.StructBlock', [[('summary', 6), ('content', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('content', 7)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {'min_num': 1}), 12: ('wagtail.blocks.StructBlock', [[('sections', 11)]], {})}, help_text='What the call is for: background, priorities and FAQs.')),
-                ('how_to_apply', wagtail.fields.RichTextField(blank=True, help_text='Extra advice on applying.')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pages', to='commissioning.call')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("inset", 4),
+                            ("warning", 5),
+                            ("details", 8),
+                            ("accordion", 12),
+                        ],
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Section heading (level 2)"), ("h3", "Sub-heading (level 3)")]},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "ol", "ul", "link", "document-link"],
+                                    "template": "cms/blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "cms.blocks.InsetBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            5: ("cms.blocks.WarningBlock", (), {}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "The question or link text, e.g. 'Can we apply twice?'",
+                                    "max_length": 200,
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("summary", 6), ("content", 7)]], {}),
+                            9: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                            10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("content", 7)]], {}),
+                            11: ("wagtail.blocks.ListBlock", (10,), {"min_num": 1}),
+                            12: ("wagtail.blocks.StructBlock", [[("sections", 11)]], {}),
+                        },
+                        help_text="What the call is for: background, priorities and FAQs.",
+                    ),
+                ),
+                ("how_to_apply", wagtail.fields.RichTextField(blank=True, help_text="Extra advice on applying.")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="pages", to="commissioning.call"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ThemePage',
+            name="ThemePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.CharField(help_text='One or two sentences, shown on the home page.', max_length=300)),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('inset', 4), ('warning', 5), ('details', 8), ('accordion', 12)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section heading (level 2)'), ('h3', 'Sub-heading (level 3)')]}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'template': 'cms/blocks/paragraph.html'}), 4: ('cms.blocks.InsetBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 5: ('cms.blocks.WarningBlock', (), {}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': "The question or link text, e.g. 'Can we apply twice?'", 'max_length': 200}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 8: ('wagtail.blocks.StructBlock', [[('summary', 6), ('content', 7)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('content', 7)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {'min_num': 1}), 12: ('wagtail.blocks.StructBlock', [[('sections', 11)]], {})}, help_text='What the theme means and what the partnership funds under it.')),
-                ('theme', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='page', to='commissioning.theme')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(help_text="One or two sentences, shown on the home page.", max_length=300),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("inset", 4),
+                            ("warning", 5),
+                            ("details", 8),
+                            ("accordion", 12),
+                        ],
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Section heading (level 2)"), ("h3", "Sub-heading (level 3)")]},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "ol", "ul", "link", "document-link"],
+                                    "template": "cms/blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "cms.blocks.InsetBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            5: ("cms.blocks.WarningBlock", (), {}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "The question or link text, e.g. 'Can we apply twice?'",
+                                    "max_length": 200,
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "document-link"]},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("summary", 6), ("content", 7)]], {}),
+                            9: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                            10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("content", 7)]], {}),
+                            11: ("wagtail.blocks.ListBlock", (10,), {"min_num": 1}),
+                            12: ("wagtail.blocks.StructBlock", [[("sections", 11)]], {}),
+                        },
+                        help_text="What the theme means and what the partnership funds under it.",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="page", to="commissioning.theme"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

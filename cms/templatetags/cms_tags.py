@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.models import Page, Site
+
+from commissioning import formats
 
 register = template.Library()
 
@@ -36,40 +37,10 @@ def main_menu(context):
     return result
 
 
-@register.filter
-def money(value):
-    """£1,234 for whole pounds, £1,234.50 otherwise."""
-    if value in (None, ""):
-        return ""
-    value = Decimal(value)
-    places = 0 if value == value.to_integral_value() else 2
-    return f"£{value:,.{places}f}"
-
-
-@register.filter
-def govuk_datetime(value):
-    """'5:30pm on 24 November 2026' in Europe/London time (GOV.UK style: 'midday', 'midnight')."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    if local.hour == 12 and local.minute == 0:
-        time = "midday"
-    elif local.hour == 0 and local.minute == 0:
-        time = "midnight"
-    else:
-        hour = local.hour % 12 or 12
-        time = f"{hour}{local.strftime(':%M') if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
-    return f"{time} on {local.day} {local.strftime('%B %Y')}"
-
-
-@register.filter
-def govuk_date(value):
-    """'24 November 2026'."""
-    if not value:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return f"{value.day} {value.strftime('%B %Y')}"
+# The public site writes whole pounds without pence (GOV.UK style); both from the one formats module.
+money = register.filter("money", formats.money_whole)
+govuk_datetime = register.filter("govuk_datetime", formats.govuk_datetime)
+govuk_date = register.filter("govuk_date", formats.govuk_date)
 
 
 @register.filter

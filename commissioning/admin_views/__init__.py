@@ -1,11 +1,10 @@
 """Staff assessment screens, mounted in the Wagtail admin under /admin/assessment/ by wagtail_hooks."""
 
-from django.urls import path
-
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import path
 
 from . import views
 

@@ -58,8 +58,17 @@ class AuditEntryViewSet(ModelViewSet):
     list_per_page = 50
     inspect_view_enabled = True
     inspect_view_fields = [
-        "created_at", "actor", "action", "content_type", "object_id", "object_repr", "organisation",
-        "from_state", "to_state", "comment", "data",
+        "created_at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "organisation",
+        "from_state",
+        "to_state",
+        "comment",
+        "data",
     ]
     copy_view_enabled = False
     index_view_class = AuditIndexView

@@ -87,7 +87,9 @@ class DeclarationForm(LongTextLimitMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     description = forms.CharField(
-        label="Describe the conflict", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Describe the conflict",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required if you declare a conflict, for example a personal or work link with the organisation.",
     )
 
@@ -140,18 +142,21 @@ class ModerationForm(CriterionScoresForm):
 class DecisionForm(LongTextLimitMixin, forms.Form):
     outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect)
     approved_amount = forms.DecimalField(
-        label="Approved amount (£)", required=False, max_digits=12, decimal_places=2,
+        label="Approved amount (£)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
         help_text="Leave blank to approve the amount requested.",
     )
     reduction_reason = forms.CharField(
         label="Reason for approving a reduced amount", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     feedback = forms.CharField(
-        label="Feedback for the provider", widget=forms.Textarea(attrs={"rows": 5}),
+        label="Feedback for the provider",
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The provider reads this in the portal and by email when decisions are released.",
     )
 
 
 class ReasonForm(LongTextLimitMixin, forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
-

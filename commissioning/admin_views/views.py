@@ -27,8 +27,8 @@ from ..models import (
 )
 from ..permissions import can, require
 from ..roles import Action
-from ..spreadsheets import write_only_xlsx
 from ..services import assessment as services
+from ..spreadsheets import write_only_xlsx
 from . import forms
 
 
@@ -67,8 +67,14 @@ def index(request):
             submitted_count=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT)),
             undecided_count=Count(
                 "applications",
-                filter=Q(applications__status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT,
-                                                    ApplicationStatus.SCORED, ApplicationStatus.MODERATED]),
+                filter=Q(
+                    applications__status__in=[
+                        ApplicationStatus.SUBMITTED,
+                        ApplicationStatus.UNDER_ASSESSMENT,
+                        ApplicationStatus.SCORED,
+                        ApplicationStatus.MODERATED,
+                    ]
+                ),
             ),
         ).order_by("-closes_at")
         return TemplateResponse(request, "commissioning/admin/call_index.html", {"calls": calls})
@@ -145,8 +151,7 @@ def application_detail(request, pk):
         "needs_reassignment": services.needs_reassignment(application)
         and application.status != ApplicationStatus.SUBMITTED,
         "decision": getattr(application, "decision", None),
-        "history": AuditEntry.objects.for_object(application).select_related("actor")
-        if is_commissioner else [],
+        "history": AuditEntry.objects.for_object(application).select_related("actor") if is_commissioner else [],
     }
     if can(user, Action.CHECK_ELIGIBILITY) and application.status in services.ASSIGNABLE:
         context["eligibility_form"] = forms.EligibilityForm(existing=checks)
@@ -170,7 +175,9 @@ def eligibility(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_eligibility(
-                application=application, results=form.results(), actor=request.user,
+                application=application,
+                results=form.results(),
+                actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -210,7 +217,9 @@ def bulk_assign(request, call_pk):
     if form.is_valid():
         try:
             created = services.bulk_assign(
-                call=call, assessors=list(form.cleaned_data["assessors"]), actor=request.user,
+                call=call,
+                assessors=list(form.cleaned_data["assessors"]),
+                actor=request.user,
                 per_application=form.cleaned_data["per_application"],
             )
         except ValidationError as exc:
@@ -241,7 +250,9 @@ def declare(request, pk):
         conflicted = form.cleaned_data["conflicted"] == "yes"
         try:
             services.declare_conflict(
-                assessment=assessment, actor=request.user, conflicted=conflicted,
+                assessment=assessment,
+                actor=request.user,
+                conflicted=conflicted,
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
@@ -281,7 +292,10 @@ def score(request, pk):
     elif request.method == "POST" and locked:
         form.add_error(None, "Your scores are submitted and locked. Ask a commissioner to reopen them.")
     return _post_only_form(
-        request, form, application, "commissioning/admin/score_form.html",
+        request,
+        form,
+        application,
+        "commissioning/admin/score_form.html",
         {"assessment": assessment, "locked": locked, "min_score": application.call.min_criterion_score},
     )
 
@@ -315,10 +329,12 @@ def moderation(request, call_pk):
         request,
         "commissioning/admin/moderation.html",
         {
-            "call": call, "criteria": criteria, "panel": panel, "ranking": ranking,
+            "call": call,
+            "criteria": criteria,
+            "panel": panel,
+            "ranking": ranking,
             "funding_line_after": funding_line_after,
-            "unreleased": call.applications.filter(decision__released_at__isnull=True,
-                                                   decision__isnull=False).count(),
+            "unreleased": call.applications.filter(decision__released_at__isnull=True, decision__isnull=False).count(),
         },
     )
 
@@ -348,8 +364,12 @@ def decide(request, pk):
         data = form.cleaned_data
         try:
             services.record_decision(
-                application=application, actor=request.user, outcome=data["outcome"], feedback=data["feedback"],
-                approved_amount=data["approved_amount"], reduction_reason=data["reduction_reason"],
+                application=application,
+                actor=request.user,
+                outcome=data["outcome"],
+                feedback=data["feedback"],
+                approved_amount=data["approved_amount"],
+                reduction_reason=data["reduction_reason"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -385,15 +405,21 @@ def export(request, call_pk, fmt):
 
     call = get_object_or_404(Call, pk=call_pk)
     dataset = ApplicationExportResource(call=call).export()
-    record(actor=request.user, action="applications.exported", obj=call,
-           comment=f"{len(dataset)} applications as {fmt.upper()}.", data={"format": fmt})
+    record(
+        actor=request.user,
+        action="applications.exported",
+        obj=call,
+        comment=f"{len(dataset)} applications as {fmt.upper()}.",
+        data={"format": fmt},
+    )
     if fmt == "xlsx":
         # Written row by row (openpyxl write-only): tablib would build the whole workbook in memory first.
         content = write_only_xlsx(dataset.headers, dataset, title=f"{call.reference} applications")
     else:
         content = dataset.export(fmt)
-    response = HttpResponse(content.encode("utf-8") if isinstance(content, str) else content,
-                            content_type=EXPORT_FORMATS[fmt])
+    response = HttpResponse(
+        content.encode("utf-8") if isinstance(content, str) else content, content_type=EXPORT_FORMATS[fmt]
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{call.reference}-applications-{stamp}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -406,9 +432,18 @@ def download_attachment(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
     if not selectors.visible_applications(request.user).filter(pk=attachment.application_id).exists():
         raise Http404("Not found")
-    record(actor=request.user, action="attachment.downloaded", obj=attachment.application,
-           comment=attachment.original_name, data={"attachment": attachment.pk})
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type="application/octet-stream")
+    record(
+        actor=request.user,
+        action="attachment.downloaded",
+        obj=attachment.application,
+        comment=attachment.original_name,
+        data={"attachment": attachment.pk},
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

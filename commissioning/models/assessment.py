@@ -56,9 +56,7 @@ class AssessmentQuerySet(models.QuerySet):
 class Assessment(models.Model):
     """One assessor's assessment of one application: assignment, conflict declaration and scores."""
 
-    application = models.ForeignKey(
-        "commissioning.Application", on_delete=models.CASCADE, related_name="assessments"
-    )
+    application = models.ForeignKey("commissioning.Application", on_delete=models.CASCADE, related_name="assessments")
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.ASSIGNED)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -119,9 +117,7 @@ class DecisionOutcome(models.TextChoices):
 class Decision(models.Model):
     """The accountable officer's decision. Recorded first, released to the provider later."""
 
-    application = models.OneToOneField(
-        "commissioning.Application", on_delete=models.CASCADE, related_name="decision"
-    )
+    application = models.OneToOneField("commissioning.Application", on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(max_length=8, choices=DecisionOutcome.choices)
     approved_amount = models.DecimalField(**MONEY, null=True, blank=True)
     reduction_reason = models.TextField(blank=True)

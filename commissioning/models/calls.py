@@ -126,6 +126,7 @@ class Criterion(Orderable):
     name = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
+
     class Meta(Orderable.Meta):
         verbose_name_plural = "criteria"
 
@@ -141,5 +142,6 @@ class Question(Orderable):
     help_text = models.TextField(blank=True)
     word_limit = models.PositiveIntegerField(default=250, validators=[MinValueValidator(1), MaxValueValidator(5000)])
     required = models.BooleanField(default=True)
+
     def __str__(self):
         return self.text

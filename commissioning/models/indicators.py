@@ -30,7 +30,11 @@ class Indicator(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     theme = models.ForeignKey(
-        "commissioning.Theme", null=True, blank=True, on_delete=models.PROTECT, related_name="indicators",
+        "commissioning.Theme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
         help_text="Leave blank for indicators that apply to all themes.",
     )
     unit = models.CharField(max_length=12, choices=IndicatorUnit.choices)

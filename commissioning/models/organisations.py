@@ -81,7 +81,9 @@ class Organisation(models.Model):
             errors["charity_number"] = ["Enter the charity number: registered charities and CIOs have one."]
         needs_company = self.legal_form in {LegalForm.CLG, LegalForm.CIC}
         if needs_company and not self.company_number and "company_number" not in errors:
-            errors["company_number"] = ["Enter the company number: companies and CICs are registered at Companies House."]
+            errors["company_number"] = [
+                "Enter the company number: companies and CICs are registered at Companies House."
+            ]
         if errors:
             raise ValidationError(errors)
 

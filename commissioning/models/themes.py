@@ -34,4 +34,3 @@ class Theme(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-

@@ -2,9 +2,9 @@
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in
-from django_otp import user_has_device
 from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
+from django_otp import user_has_device
 
 from .. import audit
 from ..models import User
@@ -21,8 +21,13 @@ def remember_second_factor(sender, request, user, **kwargs):
 
 def _record(user, action, names):
     if names:
-        audit.record(actor=current_actor(), action=action, obj=user, data={"groups": sorted(names)},
-                     comment=", ".join(sorted(names)))
+        audit.record(
+            actor=current_actor(),
+            action=action,
+            obj=user,
+            data={"groups": sorted(names)},
+            comment=", ".join(sorted(names)),
+        )
 
 
 @receiver(pre_save, sender=User, dispatch_uid="bcsp_mark_raw_user_load")

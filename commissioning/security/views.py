@@ -84,7 +84,8 @@ def setup(request):
             otp_login(request, device)
             request.session[SECOND_FACTOR_SESSION_KEY] = True
             request.session[RECOVERY_SESSION_KEY] = codes
-            return redirect(f"{reverse('portal:security:recovery_codes')}?{urlencode({'next': _next_url(request, _home(request.user))})}")
+            query = urlencode({"next": _next_url(request, _home(request.user))})
+            return redirect(f"{reverse('portal:security:recovery_codes')}?{query}")
         else:
             form.add_error("token", "The security code is wrong or has expired. Enter the code your app shows now.")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
@@ -123,15 +124,24 @@ def verify(request):
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
-                audit.record(actor=request.user, action="security.recovery_code_used", obj=request.user,
-                             data={"codes_left": left})
+                audit.record(
+                    actor=request.user,
+                    action="security.recovery_code_used",
+                    obj=request.user,
+                    data={"codes_left": left},
+                )
                 messages.warning(request, f"You used a recovery code. You have {left} left.")
             return redirect(_next_url(request, _home(request.user)))
         form.add_error("token", "The security code is wrong or has expired. Enter the code your app shows now.")
     return render(
         request,
         "security/verify.html",
-        {"form": form, "errors": error_summary(form), "next": _next_url(request, ""), "page_title": "Enter your security code"},
+        {
+            "form": form,
+            "errors": error_summary(form),
+            "next": _next_url(request, ""),
+            "page_title": "Enter your security code",
+        },
     )
 
 

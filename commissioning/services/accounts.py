@@ -51,9 +51,11 @@ def confirm_email(*, token):
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise ValidationError("This link has expired. Sign in and ask for a new one.", code="expired")
+        raise ValidationError("This link has expired. Sign in and ask for a new one.", code="expired") from None
     except signing.BadSignature:
-        raise ValidationError("This link is not valid. Check you copied the whole link from the email.", code="bad")
+        raise ValidationError(
+            "This link is not valid. Check you copied the whole link from the email.", code="bad"
+        ) from None
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=data.get("user"), email=data.get("email")).first()
         if user is None:
@@ -127,9 +129,14 @@ def request_to_join(*, actor, organisation):
                 membership.decided_by = None
                 membership.save(update_fields=["status", "decided_at", "decided_by"])
         except IntegrityError:
-            raise ValidationError("You have already asked to join this organisation.", code="duplicate")
-        record(actor=actor, action="membership.requested", obj=membership, organisation=organisation,
-               to_state=MembershipStatus.PENDING)
+            raise ValidationError("You have already asked to join this organisation.", code="duplicate") from None
+        record(
+            actor=actor,
+            action="membership.requested",
+            obj=membership,
+            organisation=organisation,
+            to_state=MembershipStatus.PENDING,
+        )
         admins = organisation.memberships.approved().filter(role=MembershipRole.ORG_ADMIN).select_related("user")
         send_templated_email(
             to=[m.user.email for m in admins],
@@ -156,8 +163,15 @@ def decide_membership(*, actor, membership, approve, comment=""):
         locked.save(update_fields=["status", "decided_at", "decided_by"])
         if approve:
             _grant_provider_role(locked.user)
-        record(actor=actor, action=f"membership.{to_state}", obj=locked, organisation=locked.organisation,
-               from_state=MembershipStatus.PENDING, to_state=to_state, comment=comment)
+        record(
+            actor=actor,
+            action=f"membership.{to_state}",
+            obj=locked,
+            organisation=locked.organisation,
+            from_state=MembershipStatus.PENDING,
+            to_state=to_state,
+            comment=comment,
+        )
         send_templated_email(
             to=locked.user.email,
             subject=f"Your request to join {locked.organisation}",

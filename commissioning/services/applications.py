@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
+from .. import formats
 from ..audit import record
 from ..fiscal import financial_year_label, financial_year_of
 from ..govuk_forms import count_words
@@ -92,22 +92,15 @@ SECTION_TITLES = {
 COMPLETED, INCOMPLETE, CANNOT_START = "Completed", "Incomplete", "Cannot start yet"
 
 
-def money(value):
-    return f"£{value:,.2f}"
+money = formats.money
 
 
 def london(value):
     return timezone.localtime(value)
 
 
-def format_time(value):
-    """GOV.UK style: 12:00pm, 9:30am (London time)."""
-    local = london(value)
-    return f"{local.hour % 12 or 12}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
-
-
-def format_deadline(value):
-    return f"{format_time(value)} on {date_format(london(value), 'j F Y')}"
+format_time = formats.govuk_time
+format_deadline = formats.govuk_datetime
 
 
 def project_years(call):
@@ -178,9 +171,7 @@ def start_application(*, actor, call, organisation):
             )
             record(actor=actor, action="application.started", obj=application, to_state=ApplicationStatus.DRAFT)
     except IntegrityError:
-        raise ValidationError(
-            f"{organisation} already has an application for this call.", code="duplicate"
-        ) from None
+        raise ValidationError(f"{organisation} already has an application for this call.", code="duplicate") from None
     return application
 
 
@@ -210,8 +201,9 @@ def save_fields(*, actor, application, values):
     return application
 
 
-def save_outcome(*, actor, application, outcome=None, indicator=None, custom_name="", custom_unit="",
-                 custom_theme=None, targets=None):
+def save_outcome(
+    *, actor, application, outcome=None, indicator=None, custom_name="", custom_unit="", custom_theme=None, targets=None
+):
     """Create or update a proposed outcome and save its valid targets ({financial_year: Decimal})."""
     with transaction.atomic():
         _check_editable(actor, application)
@@ -300,8 +292,12 @@ def add_attachment(*, actor, application, kind, checked):
         )
         attachment.file.save(checked.name, ContentFile(checked.content), save=False)
         attachment.save()
-        record(actor=actor, action="attachment.uploaded", obj=attachment,
-               data={"sha256": checked.sha256, "size": checked.size, "kind": kind})
+        record(
+            actor=actor,
+            action="attachment.uploaded",
+            obj=attachment,
+            data={"sha256": checked.sha256, "size": checked.size, "kind": kind},
+        )
         _refresh_completed(application)
     return attachment
 
@@ -383,8 +379,7 @@ def _budget_problems(application, lines):
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if total < call.min_grant or total > call.max_grant:
         return [
-            f"The total requested ({money(total)}) must be between {money(call.min_grant)} and "
-            f"{money(call.max_grant)}"
+            f"The total requested ({money(total)}) must be between {money(call.min_grant)} and {money(call.max_grant)}"
         ]
     return []
 
@@ -501,7 +496,9 @@ def submit_application(*, actor, application, now=None):
         locked.submitted_at = now
         locked.submitted_by = actor
         locked.save(update_fields=["reference", "submitted_at", "submitted_by", "updated_at"])
-        change_application_status(locked, ApplicationStatus.SUBMITTED, actor=actor, data={"reference": locked.reference})
+        change_application_status(
+            locked, ApplicationStatus.SUBMITTED, actor=actor, data={"reference": locked.reference}
+        )
         recipients = {actor.email, application.created_by.email}
         send_templated_email(
             to=sorted(recipients),

@@ -18,7 +18,6 @@ from django.utils import timezone
 from ..audit import record
 from ..models import (
     Application,
-    ApplicationStatus as S,
     Assessment,
     AssessmentStatus,
     Decision,
@@ -29,6 +28,9 @@ from ..models import (
     ModeratedScore,
     Score,
     User,
+)
+from ..models import (
+    ApplicationStatus as S,
 )
 from ..notifications import send_templated_email
 from ..permissions import require
@@ -60,9 +62,7 @@ def record_eligibility(*, application, results, actor, reason=""):
     failed = [EligibilityItem(item).label for item, (passed, _notes) in results.items() if not passed]
     reason = (reason or "").strip()
     if failed and not reason:
-        raise ValidationError(
-            {"reason": "Give the reason the application is ineligible: the provider will see it."}
-        )
+        raise ValidationError({"reason": "Give the reason the application is ineligible: the provider will see it."})
     with transaction.atomic():
         locked = _locked(application)
         if locked.status not in {S.SUBMITTED, S.UNDER_ASSESSMENT}:
@@ -122,14 +122,21 @@ def assign_assessors(*, application, assessors, actor, minimum=MIN_ASSESSORS):
         active = sum(1 for a in existing.values() if a.status != AssessmentStatus.CONFLICTED)
         if active + len(assessors) < minimum:
             raise ValidationError(
-                {"assessors": f"Each application needs at least {minimum} assessors without a conflict; "
-                 f"choose {minimum - active} or more."}
+                {
+                    "assessors": f"Each application needs at least {minimum} assessors without a conflict; "
+                    f"choose {minimum - active} or more."
+                }
             )
         created = []
         for user in assessors:
             assessment = Assessment.objects.create(application=locked, assessor=user, assigned_by=actor)
-            record(actor=actor, action="assessment.assigned", obj=locked, comment=f"Assigned {user}.",
-                   data={"assessor": user.pk})
+            record(
+                actor=actor,
+                action="assessment.assigned",
+                obj=locked,
+                comment=f"Assigned {user}.",
+                data={"assessor": user.pk},
+            )
             created.append(assessment)
         if locked.status == S.SUBMITTED:
             change_application_status(locked, S.UNDER_ASSESSMENT, actor=actor, comment="Assessors assigned.")
@@ -162,9 +169,7 @@ def bulk_assign(*, call, assessors, actor, per_application=MIN_ASSESSORS):
             )
         )
         applications = (
-            Application.objects.select_for_update()
-            .filter(call=call, status__in=ASSIGNABLE)
-            .order_by("reference", "pk")
+            Application.objects.select_for_update().filter(call=call, status__in=ASSIGNABLE).order_by("reference", "pk")
         )
         on_application = {}
         for assessor_id, application_id, status in Assessment.objects.filter(
@@ -337,8 +342,15 @@ def reopen_assessment(*, assessment, actor, reason):
         locked.submitted_at = None
         locked.weighted_total = None
         locked.save(update_fields=["status", "submitted_at", "weighted_total"])
-        record(actor=actor, action="assessment.reopened", obj=application, from_state=AssessmentStatus.SUBMITTED,
-               to_state=AssessmentStatus.NO_CONFLICT, comment=reason, data={"assessment": locked.pk})
+        record(
+            actor=actor,
+            action="assessment.reopened",
+            obj=application,
+            from_state=AssessmentStatus.SUBMITTED,
+            to_state=AssessmentStatus.NO_CONFLICT,
+            comment=reason,
+            data={"assessment": locked.pk},
+        )
         if application.status == S.SCORED:
             change_application_status(
                 application, S.UNDER_ASSESSMENT, actor=actor, comment=f"Scores reopened: {reason}"
@@ -378,7 +390,8 @@ def moderate(*, application, actor, scores):
             raise ValidationError(errors)
         for criterion_id, (value, rationale) in cleaned.items():
             ModeratedScore.objects.update_or_create(
-                application=locked, criterion_id=criterion_id,
+                application=locked,
+                criterion_id=criterion_id,
                 defaults={"score": value, "rationale": rationale, "moderated_by": actor},
             )
         total = weighted_total({k: v for k, (v, _r) in cleaned.items()}, criteria)
@@ -425,16 +438,16 @@ def record_decision(*, application, actor, outcome, feedback, approved_amount=No
             elif amount > requested:
                 errors["approved_amount"] = f"The approved amount cannot be more than the £{requested:,.2f} requested."
             elif amount < requested and not reduction_reason:
-                errors["reduction_reason"] = (
-                    f"Give a reason for approving less than the £{requested:,.2f} requested."
-                )
+                errors["reduction_reason"] = f"Give a reason for approving less than the £{requested:,.2f} requested."
         if errors:
             raise ValidationError(errors)
         existing = Decision.objects.filter(application=locked).first()
         if existing and existing.released_at and locked.status != S.RESERVE:
             raise ValidationError("This decision has been released to the provider and cannot be changed.")
         change_application_status(
-            locked, _OUTCOME_STATUS[outcome], actor=actor,
+            locked,
+            _OUTCOME_STATUS[outcome],
+            actor=actor,
             comment=f"Approved £{amount:,.2f}." if amount is not None else feedback[:200],
         )
         Decision.objects.update_or_create(
@@ -471,8 +484,13 @@ def release_decisions(*, call, actor):
             decision.released_by = actor
             decision.save(update_fields=["released_at", "released_by"])
             application = decision.application
-            record(actor=actor, action="decision.released", obj=application, to_state=application.status,
-                   comment=decision.get_outcome_display())
+            record(
+                actor=actor,
+                action="decision.released",
+                obj=application,
+                to_state=application.status,
+                comment=decision.get_outcome_display(),
+            )
             recipients = list(
                 User.objects.filter(
                     memberships__organisation=application.organisation_id,
@@ -492,6 +510,7 @@ def release_decisions(*, call, actor):
 
 def needs_reassignment(application):
     """True when an application in assessment has fewer than two assessors without a conflict."""
-    return application.status in ASSIGNABLE and application.assessments.filter(
-        ~Q(status=AssessmentStatus.CONFLICTED)
-    ).count() < MIN_ASSESSORS
+    return (
+        application.status in ASSIGNABLE
+        and application.assessments.filter(~Q(status=AssessmentStatus.CONFLICTED)).count() < MIN_ASSESSORS
+    )

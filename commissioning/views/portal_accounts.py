@@ -36,21 +36,33 @@ def sign_up(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.info(request, f"We have sent a link to {user.email}. Open it to confirm your email address.")
             return redirect("portal:dashboard")
-    return render(request, "portal/form_page.html", {
-        "form": form, "errors": error_summary(form), "page_title": "Create an account",
-        "button": "Create account",
-        "intro": "Create an account to apply for funding from the Bexley Community Safety Partnership.",
-    })
+    return render(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "errors": error_summary(form),
+            "page_title": "Create an account",
+            "button": "Create account",
+            "intro": "Create an account to apply for funding from the Bexley Community Safety Partnership.",
+        },
+    )
 
 
 def confirm_email(request, token):
     try:
         user = accounts.confirm_email(token=token)
     except ValidationError as exc:
-        return render(request, "portal/message.html", {
-            "page_title": "This link does not work", "body": exc.messages[0],
-            "show_resend": request.user.is_authenticated,
-        }, status=400)
+        return render(
+            request,
+            "portal/message.html",
+            {
+                "page_title": "This link does not work",
+                "body": exc.messages[0],
+                "show_resend": request.user.is_authenticated,
+            },
+            status=400,
+        )
     messages.success(request, "Your email address is confirmed.")
     if request.user.is_authenticated and request.user.pk == user.pk:
         return redirect("portal:dashboard")
@@ -74,8 +86,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "emails/password_reset.txt"
     subject_template_name = "emails/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
-    extra_context = {"page_title": "Reset your password", "button": "Send reset link",
-                     "intro": "Enter the email address of your account and we will email you a link to reset your password."}
+    extra_context = {
+        "page_title": "Reset your password",
+        "button": "Send reset link",
+        "intro": "Enter the email address of your account and we will email you a link to reset your password.",
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -85,9 +100,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "portal/message.html"
-    extra_context = {"page_title": "Check your email",
-                     "body": "If an account uses that email address, we have sent it a link to reset the password. "
-                             "The link works for 3 days."}
+    extra_context = {
+        "page_title": "Check your email",
+        "body": "If an account uses that email address, we have sent it a link to reset the password. "
+        "The link works for 3 days.",
+    }
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -107,7 +124,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "portal/message.html"
-    extra_context = {"page_title": "Your password has been changed", "body": "You can now sign in with your new password."}
+    extra_context = {
+        "page_title": "Your password has been changed",
+        "body": "You can now sign in with your new password.",
+    }
 
 
 def _confirmed_or_message(request):
@@ -126,10 +146,16 @@ def organisation_create(request):
         organisation = accounts.create_organisation(actor=request.user, organisation=form.save(commit=False))
         messages.success(request, f"{organisation} is registered. You are its organisation admin.")
         return redirect("portal:dashboard")
-    return render(request, "portal/form_page.html", {
-        "form": form, "errors": error_summary(form), "page_title": "Register your organisation",
-        "button": "Register organisation",
-    })
+    return render(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "errors": error_summary(form),
+            "page_title": "Register your organisation",
+            "button": "Register organisation",
+        },
+    )
 
 
 @login_required
@@ -139,7 +165,9 @@ def organisation_join(request):
     search = JoinSearchForm(request.GET or None)
     results = []
     if search.is_valid() and len(search.cleaned_data["q"].strip()) >= 3:
-        results = list(Organisation.objects.filter(name__icontains=search.cleaned_data["q"].strip()).order_by("name")[:20])
+        results = list(
+            Organisation.objects.filter(name__icontains=search.cleaned_data["q"].strip()).order_by("name")[:20]
+        )
     if request.method == "POST":
         organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
         try:
@@ -149,10 +177,16 @@ def organisation_join(request):
         else:
             messages.success(request, f"You have asked to join {organisation}. Its admin will decide.")
         return redirect("portal:dashboard")
-    return render(request, "portal/organisation_join.html", {
-        "search": search, "results": results, "page_title": "Join an organisation",
-        "searched": search.is_bound,
-    })
+    return render(
+        request,
+        "portal/organisation_join.html",
+        {
+            "search": search,
+            "results": results,
+            "page_title": "Join an organisation",
+            "searched": search.is_bound,
+        },
+    )
 
 
 def _own_organisation(request, pk=None):
@@ -171,13 +205,17 @@ def organisation(request, pk=None):
     organisation = _own_organisation(request, pk)
     is_admin = organisation.pk in approved_organisation_ids(request.user, org_admin=True)
     memberships = list(organisation.memberships.select_related("user").order_by("status", "user__email"))
-    return render(request, "portal/organisation.html", {
-        "organisation": organisation,
-        "is_admin": is_admin,
-        "members": [m for m in memberships if m.status == MembershipStatus.APPROVED],
-        "pending": [m for m in memberships if m.status == MembershipStatus.PENDING] if is_admin else [],
-        "page_title": "Your organisation",
-    })
+    return render(
+        request,
+        "portal/organisation.html",
+        {
+            "organisation": organisation,
+            "is_admin": is_admin,
+            "members": [m for m in memberships if m.status == MembershipStatus.APPROVED],
+            "pending": [m for m in memberships if m.status == MembershipStatus.PENDING] if is_admin else [],
+            "page_title": "Your organisation",
+        },
+    )
 
 
 @login_required
@@ -189,10 +227,17 @@ def organisation_edit(request, pk):
         accounts.update_organisation(actor=request.user, organisation=form.save(commit=False))
         messages.success(request, "Your organisation's details are saved.")
         return redirect("portal:organisation_detail", pk=organisation.pk)
-    return render(request, "portal/form_page.html", {
-        "form": form, "errors": error_summary(form), "page_title": f"Change {organisation}'s details",
-        "button": "Save details", "back": reverse("portal:organisation_detail", kwargs={"pk": organisation.pk}),
-    })
+    return render(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "errors": error_summary(form),
+            "page_title": f"Change {organisation}'s details",
+            "button": "Save details",
+            "back": reverse("portal:organisation_detail", kwargs={"pk": organisation.pk}),
+        },
+    )
 
 
 @login_required

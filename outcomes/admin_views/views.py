@@ -30,8 +30,9 @@ def _add_errors(form, exc):
 
 def applications_ready_to_award():
     return (
-        Application.objects.filter(status=ApplicationStatus.APPROVED, decision__outcome=DecisionOutcome.APPROVE,
-                                   award__isnull=True)
+        Application.objects.filter(
+            status=ApplicationStatus.APPROVED, decision__outcome=DecisionOutcome.APPROVE, award__isnull=True
+        )
         .select_related("organisation", "call", "decision")
         .order_by("call__reference", "reference")
     )
@@ -43,9 +44,15 @@ def award_index(request):
     awards = Award.objects.select_related("organisation", "call").order_by("-offered_at", "reference")
     if status:
         awards = awards.filter(status=status)
-    return render(request, "outcomes/admin/award_index.html", {
-        "awards": awards, "ready": applications_ready_to_award(), "status": status,
-    })
+    return render(
+        request,
+        "outcomes/admin/award_index.html",
+        {
+            "awards": awards,
+            "ready": applications_ready_to_award(),
+            "status": status,
+        },
+    )
 
 
 def award_create(request, application_id):
@@ -72,10 +79,15 @@ def award_create(request, application_id):
         data = form.cleaned_data
         try:
             award = award_services.create_award(
-                application=application, actor=request.user, amount=data["amount"], start_date=data["start_date"],
-                end_date=data["end_date"], allocation=data["allocation"],
+                application=application,
+                actor=request.user,
+                amount=data["amount"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                allocation=data["allocation"],
                 targets={**defaults, **form.targets()},
-                conditions=data["conditions"], payment_basis=data["payment_basis"],
+                conditions=data["conditions"],
+                payment_basis=data["payment_basis"],
                 advance_reason=data["advance_reason"],
             )
         except ValidationError as exc:
@@ -100,10 +112,16 @@ def award_detail(request, pk):
 
     names = dict(Theme.objects.values_list("slug", "short_name"))
     allocation = [(names.get(slug, slug), getattr(award, field) / 100) for slug, field in ALLOCATION_FIELDS.items()]
-    return render(request, "outcomes/admin/award_detail.html", {
-        "award": award, "allocation": allocation, "record_form": RecordPaymentForm(),
-        "targets": award.targets.select_related("indicator"),
-    })
+    return render(
+        request,
+        "outcomes/admin/award_detail.html",
+        {
+            "award": award,
+            "allocation": allocation,
+            "record_form": RecordPaymentForm(),
+            "targets": award.targets.select_related("indicator"),
+        },
+    )
 
 
 def award_vary(request, pk):
@@ -113,17 +131,30 @@ def award_vary(request, pk):
     if request.method == "POST" and form.is_valid() and form.cleaned_data["allocation"] is not None:
         data = form.cleaned_data
         try:
-            award_services.vary_award(award=award, actor=request.user, reason=data["reason"], amount=data["amount"],
-                                      end_date=data["end_date"], allocation=data["allocation"],
-                                      targets=form.targets())
+            award_services.vary_award(
+                award=award,
+                actor=request.user,
+                reason=data["reason"],
+                amount=data["amount"],
+                end_date=data["end_date"],
+                allocation=data["allocation"],
+                targets=form.targets(),
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, "Variation recorded; the payment schedule and returns have been adjusted.")
             return redirect("outcomes_admin:award", pk=award.pk)
-    return render(request, "outcomes/admin/simple_form.html", {
-        "form": form, "award": award, "title": f"Vary award {award.reference}", "submit": "Record the variation",
-    })
+    return render(
+        request,
+        "outcomes/admin/simple_form.html",
+        {
+            "form": form,
+            "award": award,
+            "title": f"Vary award {award.reference}",
+            "submit": "Record the variation",
+        },
+    )
 
 
 def award_close(request, pk):
@@ -133,27 +164,43 @@ def award_close(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            award_services.close_award(award=award, actor=request.user, final_spend=data["final_spend"],
-                                       clawback_amount=data["clawback_amount"], notes=data["notes"])
+            award_services.close_award(
+                award=award,
+                actor=request.user,
+                final_spend=data["final_spend"],
+                clawback_amount=data["clawback_amount"],
+                notes=data["notes"],
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, f"Award {award.reference} closed.")
             return redirect("outcomes_admin:award", pk=award.pk)
-    return render(request, "outcomes/admin/simple_form.html", {
-        "form": form, "award": award, "title": f"Close award {award.reference}", "submit": "Close the award",
-    })
+    return render(
+        request,
+        "outcomes/admin/simple_form.html",
+        {
+            "form": form,
+            "award": award,
+            "title": f"Close award {award.reference}",
+            "submit": "Close the award",
+        },
+    )
 
 
 def return_index(request):
     require(request.user, Action.REVIEW_RETURNS)
     today = timezone.localdate()
     base = QuarterlyReturn.objects.select_related("award", "award__organisation").filter(award__status="active")
-    return render(request, "outcomes/admin/return_index.html", {
-        "to_review": base.filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at"),
-        "overdue": base.filter(status__in=OPEN_RETURN_STATUSES, due_date__lt=today).order_by("due_date"),
-        "today": today,
-    })
+    return render(
+        request,
+        "outcomes/admin/return_index.html",
+        {
+            "to_review": base.filter(status=ReturnStatus.SUBMITTED).order_by("submitted_at"),
+            "overdue": base.filter(status__in=OPEN_RETURN_STATUSES, due_date__lt=today).order_by("due_date"),
+            "today": today,
+        },
+    )
 
 
 def return_review(request, pk):
@@ -164,12 +211,14 @@ def return_review(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "approve":
-                return_services.approve_return(quarterly_return=quarterly_return, actor=request.user,
-                                               comments=form.cleaned_data["comments"])
+                return_services.approve_return(
+                    quarterly_return=quarterly_return, actor=request.user, comments=form.cleaned_data["comments"]
+                )
                 messages.success(request, "Return approved; its payment is approved for payment.")
             else:
-                return_services.request_return_changes(quarterly_return=quarterly_return, actor=request.user,
-                                                       comments=form.cleaned_data["comments"])
+                return_services.request_return_changes(
+                    quarterly_return=quarterly_return, actor=request.user, comments=form.cleaned_data["comments"]
+                )
                 messages.success(request, "Changes requested; the provider has been emailed.")
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -177,31 +226,50 @@ def return_review(request, pk):
             return redirect("outcomes_admin:returns")
     # Targets and actuals for every quarter, so this return is seen beside the earlier ones.
     returns = list(award.returns.order_by("financial_year", "quarter"))
-    results = {(r.quarterly_return_id, r.indicator_id): r.actual
-               for r in IndicatorResult.objects.filter(quarterly_return__award=award)}
+    results = {
+        (r.quarterly_return_id, r.indicator_id): r.actual
+        for r in IndicatorResult.objects.filter(quarterly_return__award=award)
+    }
     targets = {(t.indicator_id, t.financial_year, t.quarter): t.target for t in award.targets.all()}
     rows = []
     for indicator, _ in return_services.return_indicators(quarterly_return):
-        cells = [(r, targets.get((indicator.pk, r.financial_year, r.quarter)), results.get((r.pk, indicator.pk)))
-                 for r in returns]
+        cells = [
+            (r, targets.get((indicator.pk, r.financial_year, r.quarter)), results.get((r.pk, indicator.pk)))
+            for r in returns
+        ]
         rows.append((indicator, cells))
-    return render(request, "outcomes/admin/return_review.html", {
-        "quarterly_return": quarterly_return, "award": award, "form": form, "returns": returns, "rows": rows,
-        "spend": quarterly_return.spend_lines.select_related("budget_line"),
-        "rounds": quarterly_return.rounds.select_related("submitted_by", "reviewed_by"),
-    })
+    return render(
+        request,
+        "outcomes/admin/return_review.html",
+        {
+            "quarterly_return": quarterly_return,
+            "award": award,
+            "form": form,
+            "returns": returns,
+            "rows": rows,
+            "spend": quarterly_return.spend_lines.select_related("budget_line"),
+            "rounds": quarterly_return.rounds.select_related("submitted_by", "reviewed_by"),
+        },
+    )
 
 
 def payment_index(request):
     require(request.user, Action.APPROVE_PAYMENTS)
     base = Payment.objects.select_related("award", "award__organisation", "quarterly_return").filter(
-        award__status="active")
-    return render(request, "outcomes/admin/payment_index.html", {
-        "to_approve": base.filter(status=PaymentStatus.SCHEDULED, quarterly_return__isnull=True).order_by("due_date"),
-        "to_record": base.filter(status=PaymentStatus.APPROVED).order_by("due_date"),
-        "held": base.filter(status=PaymentStatus.HELD).order_by("due_date"),
-        "record_form": RecordPaymentForm(),
-    })
+        award__status="active"
+    )
+    return render(
+        request,
+        "outcomes/admin/payment_index.html",
+        {
+            "to_approve": base.filter(status=PaymentStatus.SCHEDULED, quarterly_return__isnull=True).order_by(
+                "due_date"
+            ),
+            "to_record": base.filter(status=PaymentStatus.APPROVED).order_by("due_date"),
+            "held": base.filter(status=PaymentStatus.HELD).order_by("due_date"),
+            "record_form": RecordPaymentForm(),
+        },
+    )
 
 
 @require_POST
@@ -217,7 +285,9 @@ def payment_approve(request, pk):
         messages.success(request, f"Payment {payment} approved.")
     # Only back to a page of this site: never an open redirect.
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "outcomes_admin:payments"
     return redirect(target)
 
@@ -231,8 +301,12 @@ def payment_record(request, pk):
         messages.error(request, "Enter the date paid and the payment reference.")
     else:
         try:
-            payment_services.record_payment(payment=payment, actor=request.user, paid_on=form.cleaned_data["paid_on"],
-                                            reference=form.cleaned_data["reference"])
+            payment_services.record_payment(
+                payment=payment,
+                actor=request.user,
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -117,7 +117,8 @@ class Award(models.Model):
                 name="award_allocation_sums_to_100",
             ),
             models.CheckConstraint(
-                condition=Q(clawback_amount__isnull=True) | Q(clawback_amount__gte=0), name="award_clawback_non_negative"
+                condition=Q(clawback_amount__isnull=True) | Q(clawback_amount__gte=0),
+                name="award_clawback_non_negative",
             ),
             models.CheckConstraint(
                 condition=Q(final_spend__isnull=True) | Q(final_spend__gte=0), name="award_final_spend_non_negative"

@@ -10,6 +10,8 @@ from itertools import count
 
 from django.utils.html import format_html, format_html_join
 
+from commissioning import formats
+
 # (colour, pattern kind) per series; patterns distinguish series in greyscale and for colour-blind readers.
 SERIES_STYLES = [
     ("#1d70b8", "solid"),
@@ -20,9 +22,7 @@ SERIES_STYLES = [
 _ids = count(1)
 
 
-def money(value) -> str:
-    value = Decimal(value)
-    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
+money = formats.money
 
 
 def _pattern_defs(prefix):

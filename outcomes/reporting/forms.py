@@ -32,7 +32,10 @@ class OptionsInPythonSelect(forms.Select):
 class ReportFilterForm(forms.Form):
     year = forms.ChoiceField(label="Financial year", required=False, widget=OptionsInPythonSelect)
     call = forms.ModelChoiceField(
-        label="Call", queryset=Call.objects.order_by("-opens_at"), required=False, empty_label="All calls",
+        label="Call",
+        queryset=Call.objects.order_by("-opens_at"),
+        required=False,
+        empty_label="All calls",
         widget=OptionsInPythonSelect,
     )
     provider = forms.ModelChoiceField(
@@ -43,7 +46,11 @@ class ReportFilterForm(forms.Form):
         widget=OptionsInPythonSelect,
     )
     theme = forms.ModelChoiceField(
-        label="Theme", queryset=Theme.objects.all(), to_field_name="slug", required=False, empty_label="All themes",
+        label="Theme",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All themes",
         widget=OptionsInPythonSelect,
     )
 

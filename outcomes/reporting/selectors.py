@@ -170,7 +170,7 @@ def theme_spend(filters: Filters, themes=None, paid_rows=None):
         committed_total += pence
         for slug, part in zip(THEME_SLUGS, apportion_pence(pence, bps)):
             committed[slug] += part
-    for _, amount, *bps in (paid_rows if paid_rows is not None else _paid_rows(filters)):
+    for _, amount, *bps in paid_rows if paid_rows is not None else _paid_rows(filters):
         pence = to_pence(amount)
         paid_total += pence
         for slug, part in zip(THEME_SLUGS, apportion_pence(pence, bps)):
@@ -192,7 +192,7 @@ def theme_spend(filters: Filters, themes=None, paid_rows=None):
 def paid_by_quarter(filters: Filters, paid_rows=None):
     """[(FinancialQuarter, {theme slug: Decimal})] in date order, for quarters with payments."""
     by_quarter = defaultdict(lambda: dict.fromkeys(THEME_SLUGS, 0))
-    for paid_on, amount, *bps in (paid_rows if paid_rows is not None else _paid_rows(filters)):
+    for paid_on, amount, *bps in paid_rows if paid_rows is not None else _paid_rows(filters):
         bucket = by_quarter[quarter_of(paid_on)]
         for slug, part in zip(THEME_SLUGS, apportion_pence(to_pence(amount), bps)):
             bucket[slug] += part
@@ -327,8 +327,12 @@ class IndicatorOutcome:
         counts = {"green": 0, "amber": 0, "red": 0, None: 0}
         for project in self.projects:
             counts[project.rag] += 1
-        return [("Green", counts["green"]), ("Amber", counts["amber"]), ("Red", counts["red"]),
-                ("No target", counts[None])]
+        return [
+            ("Green", counts["green"]),
+            ("Amber", counts["amber"]),
+            ("Red", counts["red"]),
+            ("No target", counts[None]),
+        ]
 
 
 @dataclass

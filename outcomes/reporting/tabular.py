@@ -4,7 +4,6 @@ imported XLSX goes through ``open_workbook_safely`` and refuses formulas."""
 import csv
 import datetime as dt
 import io
-from decimal import Decimal
 
 import tablib
 from django.core.exceptions import ValidationError

@@ -21,7 +21,6 @@ from . import selectors
 from .charts import bar_chart, stacked_bar_chart
 from .forms import ReportFilterForm
 
-
 PROJECTS_PER_PAGE = 50
 
 
@@ -85,9 +84,17 @@ def theme_detail(request, slug):
     return TemplateResponse(
         request,
         "outcomes/reporting/theme.html",
-        {"theme": theme, "rows": page.object_list, "page": page, "total_count": len(rows),
-         "elided_page_range": page.paginator.get_elided_page_range(page.number),
-         "totals": totals, "form": form, "filters": filters, "query": _query(request)},
+        {
+            "theme": theme,
+            "rows": page.object_list,
+            "page": page,
+            "total_count": len(rows),
+            "elided_page_range": page.paginator.get_elided_page_range(page.number),
+            "totals": totals,
+            "form": form,
+            "filters": filters,
+            "query": _query(request),
+        },
     )
 
 

@@ -272,8 +272,9 @@ def _sync_payments(award, returns, actor):
             code="below_paid",
         )
     if not adjustable and remaining != 0:
-        raise TransitionError("Every instalment has been approved or paid, so the amount cannot change.",
-                              code="no_instalments")
+        raise TransitionError(
+            "Every instalment has been approved or paid, so the amount cannot change.", code="no_instalments"
+        )
     for payment, amount in zip(adjustable, split_money(remaining, len(adjustable))):
         if payment.amount != amount:
             payment.amount = amount
@@ -361,8 +362,13 @@ def create_award(
         returns = _sync_returns(award, actor)
         _set_targets(award, default_targets(locked, start_date, end_date) if targets is None else targets)
         _sync_payments(award, returns, actor)
-        record(actor=actor, action="award.offered", obj=award, to_state=AwardStatus.OFFERED,
-               data={"amount": str(amount), "call": locked.call.reference})
+        record(
+            actor=actor,
+            action="award.offered",
+            obj=award,
+            to_state=AwardStatus.OFFERED,
+            data={"amount": str(amount), "call": locked.call.reference},
+        )
         send_templated_email(
             to=_org_admin_emails(award.organisation),
             subject=f"Grant offer {award.reference}: please accept or decline",
@@ -394,10 +400,17 @@ def accept_award(*, award, actor, typed_name: str):
         locked.accepted_by = actor
         locked.accepted_name = typed_name
         locked.save(update_fields=["status", "accepted_at", "accepted_by", "accepted_name", "updated_at"])
-        record(actor=actor, action="award.accepted", obj=locked, from_state=AwardStatus.OFFERED,
-               to_state=AwardStatus.ACTIVE, data={"typed_name": typed_name})
-        record(actor=actor, action="award.active", obj=locked, from_state=AwardStatus.OFFERED,
-               to_state=AwardStatus.ACTIVE)
+        record(
+            actor=actor,
+            action="award.accepted",
+            obj=locked,
+            from_state=AwardStatus.OFFERED,
+            to_state=AwardStatus.ACTIVE,
+            data={"typed_name": typed_name},
+        )
+        record(
+            actor=actor, action="award.active", obj=locked, from_state=AwardStatus.OFFERED, to_state=AwardStatus.ACTIVE
+        )
     return locked
 
 
@@ -420,8 +433,14 @@ def decline_award(*, award, actor, reason: str):
         locked.save(update_fields=["status", "declined_at", "declined_reason", "updated_at"])
         for payment in locked.payments.filter(status__in=[PaymentStatus.SCHEDULED, PaymentStatus.HELD]):
             payment_services.cancel_payment(payment=payment, actor=actor, reason="Offer declined")
-        record(actor=actor, action="award.declined", obj=locked, from_state=AwardStatus.OFFERED,
-               to_state=AwardStatus.DECLINED, comment=reason)
+        record(
+            actor=actor,
+            action="award.declined",
+            obj=locked,
+            from_state=AwardStatus.OFFERED,
+            to_state=AwardStatus.DECLINED,
+            comment=reason,
+        )
     return locked
 
 
@@ -471,18 +490,17 @@ def vary_award(
                 for slug, field in ALLOCATION_FIELDS.items():
                     setattr(locked, field, allocation[slug])
         if targets:
-            current = {
-                (t.indicator_id, t.financial_year, t.quarter): t.target for t in locked.targets.all()
-            }
+            current = {(t.indicator_id, t.financial_year, t.quarter): t.target for t in locked.targets.all()}
             changed = {key: value for key, value in targets.items() if current.get(key) != value}
             if changed:
                 changes["targets"] = [
-                    {"%s/%s/Q%s" % key: str(current[key]) if key in current else None for key in changed},
-                    {"%s/%s/Q%s" % key: str(value) for key, value in changed.items()},
+                    {"{}/{}/Q{}".format(*key): str(current[key]) if key in current else None for key in changed},
+                    {"{}/{}/Q{}".format(*key): str(value) for key, value in changed.items()},
                 ]
         if not changes:
-            raise ValidationError("Nothing has changed: enter a new amount, end date, allocation or target.",
-                                  code="no_change")
+            raise ValidationError(
+                "Nothing has changed: enter a new amount, end date, allocation or target.", code="no_change"
+            )
         locked.save()
         if targets:
             _set_targets(locked, targets)
@@ -494,8 +512,15 @@ def vary_award(
             _set_targets(locked, {key: value for key, value in defaults.items() if key not in existing})
         _sync_payments(locked, returns, actor)
         variation = Variation.objects.create(award=locked, reason=reason, changes=changes, approved_by=actor)
-        record(actor=actor, action="award.varied", obj=locked, from_state=locked.status, to_state=locked.status,
-               comment=reason, data=changes)
+        record(
+            actor=actor,
+            action="award.varied",
+            obj=locked,
+            from_state=locked.status,
+            to_state=locked.status,
+            comment=reason,
+            data=changes,
+        )
     return variation
 
 
@@ -516,11 +541,14 @@ def close_award(*, award, actor, final_spend: Decimal, clawback_amount: Decimal,
             )
         final_return = locked.returns.order_by("-financial_year", "-quarter").first()
         if final_return is None or final_return.status != ReturnStatus.APPROVED:
-            raise TransitionError("The final quarterly return must be approved before the award is closed.",
-                                  code="final_return_not_approved")
+            raise TransitionError(
+                "The final quarterly return must be approved before the award is closed.",
+                code="final_return_not_approved",
+            )
         if locked.payments.filter(status=PaymentStatus.APPROVED).exists():
-            raise TransitionError("Record the approved payments as paid before closing the award.",
-                                  code="payments_outstanding")
+            raise TransitionError(
+                "Record the approved payments as paid before closing the award.", code="payments_outstanding"
+            )
         for payment in locked.payments.filter(status__in=[PaymentStatus.SCHEDULED, PaymentStatus.HELD]):
             payment_services.cancel_payment(payment=payment, actor=actor, reason="Award closed")
         locked.status = AwardStatus.CLOSED
@@ -530,7 +558,13 @@ def close_award(*, award, actor, final_spend: Decimal, clawback_amount: Decimal,
         locked.closed_at = timezone.now()
         locked.closed_by = actor
         locked.save()
-        record(actor=actor, action="award.closed", obj=locked, from_state=AwardStatus.ACTIVE,
-               to_state=AwardStatus.CLOSED,
-               data={"final_spend": str(final_spend), "clawback_amount": str(clawback_amount)}, comment=notes)
+        record(
+            actor=actor,
+            action="award.closed",
+            obj=locked,
+            from_state=AwardStatus.ACTIVE,
+            to_state=AwardStatus.CLOSED,
+            data={"final_spend": str(final_spend), "clawback_amount": str(clawback_amount)},
+            comment=notes,
+        )
     return locked

@@ -32,8 +32,13 @@ def schedule_payment(*, award, sequence, due_date, amount, quarterly_return=None
         quarterly_return=quarterly_return,
         is_advance=is_advance,
     )
-    record(actor=actor, action="payment.scheduled", obj=payment, to_state=PaymentStatus.SCHEDULED,
-           data={"amount": str(amount), "due_date": due_date.isoformat()})
+    record(
+        actor=actor,
+        action="payment.scheduled",
+        obj=payment,
+        to_state=PaymentStatus.SCHEDULED,
+        data={"amount": str(amount), "due_date": due_date.isoformat()},
+    )
     return payment
 
 
@@ -57,8 +62,14 @@ def approve_payment(*, payment, actor, comment=""):
         locked.approved_by = actor
         locked.held_reason = ""
         locked.save(update_fields=["status", "approved_at", "approved_by", "held_reason"])
-        record(actor=actor, action="payment.approved", obj=locked, from_state=from_state,
-               to_state=PaymentStatus.APPROVED, comment=comment)
+        record(
+            actor=actor,
+            action="payment.approved",
+            obj=locked,
+            from_state=from_state,
+            to_state=PaymentStatus.APPROVED,
+            comment=comment,
+        )
     return locked
 
 
@@ -86,8 +97,14 @@ def record_payment(*, payment, actor, paid_on: dt.date, reference: str):
         locked.payment_reference = reference
         locked.paid_recorded_by = actor
         locked.save(update_fields=["status", "paid_on", "payment_reference", "paid_recorded_by"])
-        record(actor=actor, action="payment.paid", obj=locked, from_state=PaymentStatus.APPROVED,
-               to_state=PaymentStatus.PAID, data={"paid_on": paid_on.isoformat(), "reference": reference})
+        record(
+            actor=actor,
+            action="payment.paid",
+            obj=locked,
+            from_state=PaymentStatus.APPROVED,
+            to_state=PaymentStatus.PAID,
+            data={"paid_on": paid_on.isoformat(), "reference": reference},
+        )
     return locked
 
 
@@ -106,8 +123,14 @@ def hold_payment(*, payment, actor, reason):
         locked.status = PaymentStatus.HELD
         locked.held_reason = reason[:300]
         locked.save(update_fields=["status", "held_reason"])
-        record(actor=actor, action="payment.held", obj=locked, from_state=PaymentStatus.SCHEDULED,
-               to_state=PaymentStatus.HELD, comment=reason)
+        record(
+            actor=actor,
+            action="payment.held",
+            obj=locked,
+            from_state=PaymentStatus.SCHEDULED,
+            to_state=PaymentStatus.HELD,
+            comment=reason,
+        )
     return locked
 
 
@@ -124,6 +147,12 @@ def cancel_payment(*, payment, actor, reason):
         locked.status = PaymentStatus.CANCELLED
         locked.quarterly_return = None
         locked.save(update_fields=["status", "quarterly_return"])
-        record(actor=actor, action="payment.cancelled", obj=locked, from_state=from_state,
-               to_state=PaymentStatus.CANCELLED, comment=reason)
+        record(
+            actor=actor,
+            action="payment.cancelled",
+            obj=locked,
+            from_state=from_state,
+            to_state=PaymentStatus.CANCELLED,
+            comment=reason,
+        )
     return locked

@@ -77,8 +77,11 @@ def return_budget_lines(quarterly_return):
     application_id = quarterly_return.award.application_id
     if application_id is None:
         return []
-    return list(BudgetLine.objects.filter(application_id=application_id,
-                                          financial_year=quarterly_return.financial_year).order_by("pk"))
+    return list(
+        BudgetLine.objects.filter(
+            application_id=application_id, financial_year=quarterly_return.financial_year
+        ).order_by("pk")
+    )
 
 
 def quarter_has_ended(quarterly_return, today=None) -> bool:
@@ -208,8 +211,14 @@ def submit_return(*, quarterly_return, actor, today=None):
         ReturnRound.objects.create(
             quarterly_return=locked, number=number, submitted_at=now, submitted_by=actor, snapshot=snapshot(locked)
         )
-        record(actor=actor, action="return.submitted", obj=locked, from_state=from_state,
-               to_state=ReturnStatus.SUBMITTED, data={"round": number})
+        record(
+            actor=actor,
+            action="return.submitted",
+            obj=locked,
+            from_state=from_state,
+            to_state=ReturnStatus.SUBMITTED,
+            data={"round": number},
+        )
     return locked
 
 
@@ -240,12 +249,19 @@ def approve_return(*, quarterly_return, actor, comments=""):
         locked.approved_by = actor
         locked.save()
         _review(locked, actor, ReturnRound.Outcome.APPROVED, comments)
-        record(actor=actor, action="return.approved", obj=locked, from_state=ReturnStatus.SUBMITTED,
-               to_state=ReturnStatus.APPROVED, comment=comments)
+        record(
+            actor=actor,
+            action="return.approved",
+            obj=locked,
+            from_state=ReturnStatus.SUBMITTED,
+            to_state=ReturnStatus.APPROVED,
+            comment=comments,
+        )
         payment = getattr(locked, "payment", None)
         if payment is not None and payment.status in (PaymentStatus.SCHEDULED, PaymentStatus.HELD):
-            payment_services.approve_payment(payment=payment, actor=actor,
-                                             comment=f"Released by the approved {locked.period_label} return")
+            payment_services.approve_payment(
+                payment=payment, actor=actor, comment=f"Released by the approved {locked.period_label} return"
+            )
     return locked
 
 
@@ -265,8 +281,14 @@ def request_return_changes(*, quarterly_return, actor, comments):
         locked.status = ReturnStatus.CHANGES_REQUESTED
         locked.save()
         _review(locked, actor, ReturnRound.Outcome.CHANGES_REQUESTED, comments)
-        record(actor=actor, action="return.changes_requested", obj=locked, from_state=ReturnStatus.SUBMITTED,
-               to_state=ReturnStatus.CHANGES_REQUESTED, comment=comments)
+        record(
+            actor=actor,
+            action="return.changes_requested",
+            obj=locked,
+            from_state=ReturnStatus.SUBMITTED,
+            to_state=ReturnStatus.CHANGES_REQUESTED,
+            comment=comments,
+        )
         if locked.submitted_by_id:
             send_templated_email(
                 to=locked.submitted_by.email,
@@ -281,9 +303,11 @@ def hold_overdue_payments(*, today=None) -> int:
     """Hold the scheduled payment of every overdue return (the daily job). Returns how many."""
     today = today or timezone.localdate()
     held = 0
-    overdue = QuarterlyReturn.objects.overdue(today).filter(
-        award__status=AwardStatus.ACTIVE, payment__status=PaymentStatus.SCHEDULED
-    ).select_related("payment")
+    overdue = (
+        QuarterlyReturn.objects.overdue(today)
+        .filter(award__status=AwardStatus.ACTIVE, payment__status=PaymentStatus.SCHEDULED)
+        .select_related("payment")
+    )
     for quarterly_return in overdue:
         payment_services.hold_payment(
             payment=quarterly_return.payment,

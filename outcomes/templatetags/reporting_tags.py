@@ -2,24 +2,13 @@ from decimal import Decimal
 
 from django import template
 
+from commissioning import formats
+
 register = template.Library()
 
 
-@register.filter
-def money(value):
-    if value is None or value == "":
-        return "–"
-    value = Decimal(value)
-    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
-
-
-@register.filter
-def figure(value):
-    """An indicator figure: whole numbers without decimals."""
-    if value is None:
-        return "–"
-    value = Decimal(value)
-    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+register.filter("money", formats.money)
+register.filter("figure", formats.figure)
 
 
 @register.filter

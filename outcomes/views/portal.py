@@ -47,10 +47,14 @@ def _agreement_context(award):
     from commissioning.models import Theme
 
     names = dict(Theme.objects.values_list("slug", "name"))
-    allocation = [(names.get(slug, slug), getattr(award, field) / 100) for slug, field in ALLOCATION_FIELDS.items()
-                  if getattr(award, field)]
-    targets = award.targets.select_related("indicator").order_by("indicator__display_order", "indicator_id",
-                                                                   "financial_year", "quarter")
+    allocation = [
+        (names.get(slug, slug), getattr(award, field) / 100)
+        for slug, field in ALLOCATION_FIELDS.items()
+        if getattr(award, field)
+    ]
+    targets = award.targets.select_related("indicator").order_by(
+        "indicator__display_order", "indicator_id", "financial_year", "quarter"
+    )
     return {"award": award, "allocation": allocation, "targets": targets}
 
 
@@ -65,13 +69,14 @@ def award_list(request):
 def award_detail(request, pk, accept_form=None, decline_form=None):
     award = _award(request, pk)
     context = _agreement_context(award)
+    has_errors = bool((accept_form and accept_form.errors) or (decline_form and decline_form.errors))
     context.update(
         {
             "can_accept": can(request.user, Action.ACCEPT_AWARD, award),
             "accept_form": accept_form or AcceptAwardForm(),
             "decline_form": decline_form or DeclineAwardForm(),
             "error_list": error_summary(accept_form, decline_form),
-            "page_title": f"{'Error: ' if (accept_form and accept_form.errors) or (decline_form and decline_form.errors) else ''}Grant {award.reference}",
+            "page_title": f"{'Error: ' if has_errors else ''}Grant {award.reference}",
         }
     )
     return render(request, "outcomes/portal/award_detail.html", context)
@@ -121,9 +126,11 @@ def decline(request, pk):
 
 def _return_context(quarterly_return, form, extra_errors=()):
     award = quarterly_return.award
-    previous = award.returns.filter(
-        status__in=["submitted", "approved"]
-    ).exclude(pk=quarterly_return.pk).order_by("financial_year", "quarter")
+    previous = (
+        award.returns.filter(status__in=["submitted", "approved"])
+        .exclude(pk=quarterly_return.pk)
+        .order_by("financial_year", "quarter")
+    )
     errors = [("main-content", message) for message in extra_errors] + (error_summary(form) if form else [])
     return {
         "quarterly_return": quarterly_return,
@@ -159,8 +166,9 @@ def return_edit(request, pk):
             quarterly_return=quarterly_return, actor=request.user, results=results, spend=spend, fields=fields
         )
     except ValidationError as exc:
-        return render(request, "outcomes/portal/return_form.html",
-                      _return_context(quarterly_return, form, _messages_of(exc)))
+        return render(
+            request, "outcomes/portal/return_form.html", _return_context(quarterly_return, form, _messages_of(exc))
+        )
     if not valid:
         messages.info(request, "We saved the answers that were correct. Fix the ones marked below.")
         return render(request, "outcomes/portal/return_form.html", _return_context(quarterly_return, form))
@@ -168,8 +176,9 @@ def return_edit(request, pk):
         try:
             return_services.submit_return(quarterly_return=quarterly_return, actor=request.user)
         except ValidationError as exc:
-            return render(request, "outcomes/portal/return_form.html",
-                          _return_context(quarterly_return, form, _messages_of(exc)))
+            return render(
+                request, "outcomes/portal/return_form.html", _return_context(quarterly_return, form, _messages_of(exc))
+            )
         messages.success(request, f"Your {quarterly_return.period_label} return has been submitted for review.")
         return redirect("outcomes_portal:award", pk=quarterly_return.award_id)
     messages.success(request, "Your draft has been saved.")
@@ -201,8 +210,10 @@ def return_upload(request, pk):
             except ValidationError as exc:
                 problems = _messages_of(exc)
             else:
-                messages.success(request, "We read your spreadsheet and saved its figures in your draft. Check them, "
-                                          "then submit the return.")
+                messages.success(
+                    request,
+                    "We read your spreadsheet and saved its figures in your draft. Check them, then submit the return.",
+                )
                 return redirect("outcomes_portal:return", pk=quarterly_return.pk)
     errors = [("id_file", message) for message in problems] + error_summary(form)
     return render(

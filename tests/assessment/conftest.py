@@ -42,7 +42,9 @@ def score_all(application, assessor, values, comment="Clear evidence."):
         services.declare_conflict(assessment=assessment, actor=assessor, conflicted=False)
     criteria = list(application.call.criteria.all())
     services.save_scores(
-        assessment=assessment, actor=assessor, submit=True,
+        assessment=assessment,
+        actor=assessor,
+        submit=True,
         scores={c.pk: (str(v), comment) for c, v in zip(criteria, values, strict=True)},
     )
     return assessment
@@ -60,8 +62,9 @@ def scored_application(call, commissioner, values=((4, 3), (3, 3)), **kwargs):
 
 def moderate_all(application, commissioner, score=4):
     criteria = application.call.criteria.all()
-    services.moderate(application=application, actor=commissioner,
-                      scores={c.pk: (str(score), "Panel agreed.") for c in criteria})
+    services.moderate(
+        application=application, actor=commissioner, scores={c.pk: (str(score), "Panel agreed.") for c in criteria}
+    )
     application.refresh_from_db()
     return application
 
@@ -69,5 +72,3 @@ def moderate_all(application, commissioner, score=4):
 @pytest.fixture
 def closed_call(db):
     return factories.CallFactory(total_budget=Decimal("40000.00"), max_grant=Decimal("30000.00"))
-
-

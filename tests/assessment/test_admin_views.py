@@ -10,7 +10,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from commissioning.models import ApplicationStatus as S, Attachment, AuditEntry, Decision, Score
+from commissioning.models import ApplicationStatus as S
+from commissioning.models import Attachment, AuditEntry, Decision, Score
 from commissioning.services import assessment as services
 from tests import factories
 
@@ -39,9 +40,14 @@ def test_executive_gets_403_on_every_screen(client, executive, assigned):
     client.force_login(executive)
     call = application.call
     for target in [
-        url("index"), url("applications", call.pk), url("application", application.pk),
-        url("moderation", call.pk), url("export", call.pk, "csv"), url("score", application.pk),
-        url("decide", application.pk), url("eligibility", application.pk),
+        url("index"),
+        url("applications", call.pk),
+        url("application", application.pk),
+        url("moderation", call.pk),
+        url("export", call.pk, "csv"),
+        url("score", application.pk),
+        url("decide", application.pk),
+        url("eligibility", application.pk),
     ]:
         assert client.get(target).status_code == 403, target
 
@@ -126,8 +132,13 @@ def test_list_shows_needs_reassignment(client, commissioner, assigned):
 def test_detail_shows_answers_budget_history_and_attachment_link(client, commissioner, assigned):
     application, _people = assigned
     attachment = Attachment.objects.create(
-        application=application, kind="accounts", file=ContentFile(b"%PDF-1.4 accounts", name="a.pdf"),
-        original_name="accounts 2025.pdf", content_type="application/pdf", size=17, sha256="0" * 64,
+        application=application,
+        kind="accounts",
+        file=ContentFile(b"%PDF-1.4 accounts", name="a.pdf"),
+        original_name="accounts 2025.pdf",
+        content_type="application/pdf",
+        size=17,
+        sha256="0" * 64,
     )
     client.force_login(commissioner)
     body = client.get(url("application", application.pk)).content.decode()
@@ -141,8 +152,13 @@ def test_detail_shows_answers_budget_history_and_attachment_link(client, commiss
 def test_attachment_download_is_private_checked_and_audited(client, commissioner, assigned, open_call):
     application, people = assigned
     attachment = Attachment.objects.create(
-        application=application, kind="accounts", file=ContentFile(b"%PDF-1.4 accounts", name="a.pdf"),
-        original_name="accounts.pdf", content_type="application/pdf", size=17, sha256="0" * 64,
+        application=application,
+        kind="accounts",
+        file=ContentFile(b"%PDF-1.4 accounts", name="a.pdf"),
+        original_name="accounts.pdf",
+        content_type="application/pdf",
+        size=17,
+        sha256="0" * 64,
     )
     client.force_login(commissioner)
     response = client.get(url("attachment", attachment.pk))
@@ -244,17 +260,29 @@ def test_score_form_draft_bad_score_and_submit(client, assigned):
         url("score", application.pk), {f"score_{first.pk}": "4", f"text_{first.pk}": "Strong", "draft": "1"}
     )
     assert response.status_code == 302
-    response = client.post(url("score", application.pk), {
-        f"score_{first.pk}": "7", f"text_{first.pk}": "x", f"score_{second.pk}": "3", f"text_{second.pk}": "y",
-        "submit": "1",
-    })
+    response = client.post(
+        url("score", application.pk),
+        {
+            f"score_{first.pk}": "7",
+            f"text_{first.pk}": "x",
+            f"score_{second.pk}": "3",
+            f"text_{second.pk}": "y",
+            "submit": "1",
+        },
+    )
     assert response.status_code == 400
     assert "Choose a whole-number score from 0 to 5" in response.content.decode()
     assert Score.objects.get(criterion=first).score == 4  # the draft is kept
-    response = client.post(url("score", application.pk), {
-        f"score_{first.pk}": "4", f"text_{first.pk}": "Strong", f"score_{second.pk}": "3",
-        f"text_{second.pk}": "Fair", "submit": "1",
-    })
+    response = client.post(
+        url("score", application.pk),
+        {
+            f"score_{first.pk}": "4",
+            f"text_{first.pk}": "Strong",
+            f"score_{second.pk}": "3",
+            f"text_{second.pk}": "Fair",
+            "submit": "1",
+        },
+    )
     assert response.status_code == 302
     assessment = application.assessments.get(assessor=people[0])
     assert assessment.weighted_total == Decimal("72.00")
@@ -320,14 +348,20 @@ def test_moderate_screen(client, commissioner, open_call):
 def test_decision_screen_reduction_without_reason(client, commissioner, open_call):
     application, _ = scored_application(open_call, commissioner)
     client.force_login(commissioner)
-    response = client.post(url("decide", application.pk),
-                           {"outcome": "approve", "approved_amount": "10000.00", "feedback": "Good"})
+    response = client.post(
+        url("decide", application.pk), {"outcome": "approve", "approved_amount": "10000.00", "feedback": "Good"}
+    )
     assert response.status_code == 400
     assert "Give a reason for approving less than the £15,000.00 requested." in response.content.decode()
-    response = client.post(url("decide", application.pk), {
-        "outcome": "approve", "approved_amount": "10000.00", "feedback": "Good",
-        "reduction_reason": "Trim evaluation costs",
-    })
+    response = client.post(
+        url("decide", application.pk),
+        {
+            "outcome": "approve",
+            "approved_amount": "10000.00",
+            "feedback": "Good",
+            "reduction_reason": "Trim evaluation costs",
+        },
+    )
     assert response.status_code == 302
     assert Decision.objects.get(application=application).approved_amount == Decimal("10000.00")
     assert client.post(url("release", open_call.pk)).status_code == 302
@@ -341,7 +375,7 @@ def test_decision_screen_reduction_without_reason(client, commissioner, open_cal
 def exportable(open_call, commissioner):
     application, _ = scored_application(open_call, commissioner)
     answer = application.answers.first()
-    answer.text = "=HYPERLINK(\"http://evil.example\")"
+    answer.text = '=HYPERLINK("http://evil.example")'
     answer.save()
     application.project_title = "+cmd"
     application.save()
@@ -360,7 +394,7 @@ def test_csv_export_one_row_per_application_flattened_and_safe(client, commissio
     assert len(rows) == 2
     row = next(r for r in rows if r["Reference"] == exportable.reference)
     question = open_call.questions.first()
-    assert row[f"Q: {question.text}"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row[f"Q: {question.text}"] == '\'=HYPERLINK("http://evil.example")'
     assert row["Project title"] == "'+cmd"
     assert row["Feedback"] == "'-not this time"
     assert row["Decision"] == "Reject"

@@ -14,12 +14,20 @@ def test_demo_has_every_state_on_one_call_with_two_assessors_and_is_idempotent()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (applications.count(), Decision.objects.count()) == first
     assert set(applications.values_list("status", flat=True)) == {
-        "submitted", "ineligible", "under_assessment", "scored", "moderated", "approved", "rejected", "reserve",
+        "submitted",
+        "ineligible",
+        "under_assessment",
+        "scored",
+        "moderated",
+        "approved",
+        "rejected",
+        "reserve",
         "withdrawn",
     }
     scored = applications.get(status="scored")
     assert set(scored.assessments.values_list("assessor__email", flat=True)) == {
-        "assessor1@example.org", "assessor2@example.org"
+        "assessor1@example.org",
+        "assessor2@example.org",
     }
     assert all(a.weighted_total is not None for a in scored.assessments.all())
     conflicted = applications.get(status="under_assessment").assessments.get(status=AssessmentStatus.CONFLICTED)
@@ -30,7 +38,9 @@ def test_demo_has_every_state_on_one_call_with_two_assessors_and_is_idempotent()
     assert applications.get(status="rejected").decision.released_at
     assert applications.get(status="reserve").decision.released_at is None
     # BCSP-2025-01 belongs to the awards demo: every application there is approved and awarded.
-    assert set(Application.objects.filter(call__reference="BCSP-2025-01").values_list("status", flat=True)) <= {"approved"}
+    assert set(Application.objects.filter(call__reference="BCSP-2025-01").values_list("status", flat=True)) <= {
+        "approved"
+    }
 
 
 @pytest.mark.django_db

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from commissioning.models import (
     ApplicationStatus as S,
+)
+from commissioning.models import (
     AssessmentStatus,
     AuditEntry,
     Decision,
@@ -34,7 +36,9 @@ def entries(application, action):
 def test_failed_eligibility_makes_the_application_ineligible_with_a_reason(open_call, commissioner):
     application = submitted_application(open_call)
     services.record_eligibility(
-        application=application, actor=commissioner, reason="No safeguarding policy was supplied.",
+        application=application,
+        actor=commissioner,
+        reason="No safeguarding policy was supplied.",
         results={"governance": (True, "Board minutes seen"), "safeguarding": (False, "Missing")},
     )
     application.refresh_from_db()
@@ -47,8 +51,11 @@ def test_failed_eligibility_makes_the_application_ineligible_with_a_reason(open_
 
 def test_passed_eligibility_keeps_the_status(open_call, commissioner):
     application = submitted_application(open_call)
-    services.record_eligibility(application=application, actor=commissioner,
-                                results={"governance": (True, ""), "accounts": (True, "2025 accounts")})
+    services.record_eligibility(
+        application=application,
+        actor=commissioner,
+        results={"governance": (True, ""), "accounts": (True, "2025 accounts")},
+    )
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
     assert entries(application, "eligibility.checked").exists()
@@ -131,8 +138,9 @@ def test_conflict_needs_description_and_then_application_needs_reassignment(open
     assessment = application.assessments.get(assessor=people[0])
     with pytest.raises(ValidationError):
         services.declare_conflict(assessment=assessment, actor=people[0], conflicted=True, description=" ")
-    services.declare_conflict(assessment=assessment, actor=people[0], conflicted=True,
-                              description="I am a trustee of this charity.")
+    services.declare_conflict(
+        assessment=assessment, actor=people[0], conflicted=True, description="I am a trustee of this charity."
+    )
     assert assessment.status == AssessmentStatus.CONFLICTED
     assert entries(application, "assessment.conflict_declared").get().comment == "I am a trustee of this charity."
     assert services.needs_reassignment(application)
@@ -184,8 +192,9 @@ def test_scores_outside_0_to_5_are_refused_and_drafts_kept(open_call, commission
     first, second = open_call.criteria.all()
     services.save_scores(assessment=assessment, actor=people[0], scores={first.pk: ("3", "Good need")})
     with pytest.raises(ValidationError, match="whole number from 0 to 5"):
-        services.save_scores(assessment=assessment, actor=people[0],
-                             scores={first.pk: ("4", "changed"), second.pk: (bad, "x")})
+        services.save_scores(
+            assessment=assessment, actor=people[0], scores={first.pk: ("4", "changed"), second.pk: (bad, "x")}
+        )
     saved = Score.objects.get(assessment=assessment)
     assert (saved.score, saved.comment) == (3, "Good need")
 
@@ -284,11 +293,9 @@ def test_moderation_refused(open_call, commissioner, assessor):
     with pytest.raises(PermissionDenied):
         services.moderate(application=application, actor=assessor, scores={})
     with pytest.raises(ValidationError, match="rationale"):
-        services.moderate(application=application, actor=commissioner,
-                          scores={c.pk: ("3", "") for c in criteria})
+        services.moderate(application=application, actor=commissioner, scores={c.pk: ("3", "") for c in criteria})
     with pytest.raises(ValidationError, match="0 to 5"):
-        services.moderate(application=application, actor=commissioner,
-                          scores={c.pk: ("9", "why") for c in criteria})
+        services.moderate(application=application, actor=commissioner, scores={c.pk: ("9", "why") for c in criteria})
     fresh = submitted_application(open_call)
     with pytest.raises(ValidationError, match="Only scored"):
         services.moderate(application=fresh, actor=commissioner, scores={c.pk: ("3", "r") for c in criteria})
@@ -320,12 +327,22 @@ def test_each_decision_moves_status_and_is_audited_unreleased(moderated, commiss
 
 def test_reduced_approval_needs_a_reason(moderated, commissioner):
     with pytest.raises(ValidationError) as exc:
-        services.record_decision(application=moderated, actor=commissioner, outcome="approve", feedback="Good",
-                                 approved_amount=Decimal("12000"))
+        services.record_decision(
+            application=moderated,
+            actor=commissioner,
+            outcome="approve",
+            feedback="Good",
+            approved_amount=Decimal("12000"),
+        )
     assert "reduction_reason" in exc.value.message_dict
-    decision = services.record_decision(application=moderated, actor=commissioner, outcome="approve",
-                                        feedback="Good", approved_amount=Decimal("12000"),
-                                        reduction_reason="Overheads above the call's guidance.")
+    decision = services.record_decision(
+        application=moderated,
+        actor=commissioner,
+        outcome="approve",
+        feedback="Good",
+        approved_amount=Decimal("12000"),
+        reduction_reason="Overheads above the call's guidance.",
+    )
     assert decision.approved_amount == Decimal("12000.00")
     assert decision.reduction_reason == "Overheads above the call's guidance."
 
@@ -333,8 +350,14 @@ def test_reduced_approval_needs_a_reason(moderated, commissioner):
 @pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5"), Decimal("15000.01"), "lots"])
 def test_approved_amount_must_be_above_zero_and_within_request(moderated, commissioner, amount):
     with pytest.raises(ValidationError) as exc:
-        services.record_decision(application=moderated, actor=commissioner, outcome="approve", feedback="Good",
-                                 approved_amount=amount, reduction_reason="r")
+        services.record_decision(
+            application=moderated,
+            actor=commissioner,
+            outcome="approve",
+            feedback="Good",
+            approved_amount=amount,
+            reduction_reason="r",
+        )
     assert "approved_amount" in exc.value.message_dict
     moderated.refresh_from_db()
     assert moderated.status == S.MODERATED

@@ -4,7 +4,8 @@ action (and audited), refused for a role that does not."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from commissioning.models import ApplicationStatus as S, AuditEntry
+from commissioning.models import ApplicationStatus as S
+from commissioning.models import AuditEntry
 from commissioning.roles import Action
 from commissioning.states import APPLICATION_TRANSITIONS, TransitionError, change_application_status
 from tests import factories
@@ -62,8 +63,13 @@ def test_unassigned_assessor_cannot_mark_scored(open_call, assessor):
 
 @pytest.mark.parametrize(
     ("frm", "to"),
-    [(S.SUBMITTED, S.SCORED), (S.APPROVED, S.REJECTED), (S.INELIGIBLE, S.UNDER_ASSESSMENT),
-     (S.MODERATED, S.UNDER_ASSESSMENT), (S.WITHDRAWN, S.APPROVED)],
+    [
+        (S.SUBMITTED, S.SCORED),
+        (S.APPROVED, S.REJECTED),
+        (S.INELIGIBLE, S.UNDER_ASSESSMENT),
+        (S.MODERATED, S.UNDER_ASSESSMENT),
+        (S.WITHDRAWN, S.APPROVED),
+    ],
 )
 def test_moves_not_in_the_map_are_refused(open_call, commissioner, frm, to):
     application = _in_state(open_call, frm)

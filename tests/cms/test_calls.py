@@ -21,7 +21,9 @@ def test_open_call_shows_the_apply_button_linking_to_the_portal(client, make_cal
 
 
 def test_closed_call_has_no_apply_button_and_says_when_it_closed(client, make_call_page):
-    page = make_call_page(opens_at=london_datetime(dt.date(2026, 1, 5), 9), closes_at=london_datetime(dt.date(2026, 3, 31), 17))
+    page = make_call_page(
+        opens_at=london_datetime(dt.date(2026, 1, 5), 9), closes_at=london_datetime(dt.date(2026, 3, 31), 17)
+    )
     html = client.get(page.url).content.decode()
     assert APPLY not in html and f"/portal/calls/{page.call.pk}/" not in html
     assert "This call closed on 31 March 2026" in html
@@ -48,7 +50,7 @@ def test_upcoming_call_says_when_it_opens(client, make_call_page):
 
 def test_key_dates_are_in_london_time(client, make_call_page):
     # 23:30 UTC on 1 July is 00:30 on 2 July in London (BST).
-    closes = dt.datetime(2030, 7, 1, 23, 30, tzinfo=dt.timezone.utc)
+    closes = dt.datetime(2030, 7, 1, 23, 30, tzinfo=dt.UTC)
     page = make_call_page(opens_at=timezone.now() - dt.timedelta(days=1), closes_at=closes)
     assert "12:30am on 2 July 2030" in client.get(page.url).content.decode()
 

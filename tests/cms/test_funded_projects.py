@@ -18,12 +18,23 @@ URL = "/funded-projects/"
 @pytest.fixture
 def awards(website):
     return {
-        "refuge": AwardFactory(title="Refuge outreach", amount=Decimal("45000.00"),
-                               start_date=dt.date(2025, 4, 1), end_date=dt.date(2026, 3, 31),
-                               support_bp=7500, trust_bp=2500),
-        "schools": AwardFactory(title="Healthy relationships in schools", amount=Decimal("20000.00"),
-                                start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 8, 31),
-                                support_bp=0, prevention_bp=10000, status=AwardStatus.CLOSED),
+        "refuge": AwardFactory(
+            title="Refuge outreach",
+            amount=Decimal("45000.00"),
+            start_date=dt.date(2025, 4, 1),
+            end_date=dt.date(2026, 3, 31),
+            support_bp=7500,
+            trust_bp=2500,
+        ),
+        "schools": AwardFactory(
+            title="Healthy relationships in schools",
+            amount=Decimal("20000.00"),
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2027, 8, 31),
+            support_bp=0,
+            prevention_bp=10000,
+            status=AwardStatus.CLOSED,
+        ),
         "offer": AwardFactory(title="Not yet accepted", start_date=dt.date(2026, 9, 1), status=AwardStatus.OFFERED),
     }
 

@@ -21,15 +21,41 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "url, expected",
     [
-        ("/", ["Funding to end violence against women and girls", "The strategy's four themes",
-               "Supporting all victims and survivors", "Safer public spaces and night-time economy",
-               "Latest news"]),
+        (
+            "/",
+            [
+                "Funding to end violence against women and girls",
+                "The strategy's four themes",
+                "Supporting all victims and survivors",
+                "Safer public spaces and night-time economy",
+                "Latest news",
+            ],
+        ),
         ("/support/", ["Supporting all victims and survivors", "Projects funded", "Committed to this theme"]),
-        ("/calls/", ["Open now", "Opening soon", "Closed", "Children and young people affected by domestic abuse",
-                     "Survivor support and advocacy 2025/26", "£120,000 in total"]),
-        ("/calls/bcsp-2026-02/", ["Safer public spaces and night-time economy", "Who can apply", "Grant size",
-                                  "£2,000 to £30,000", "Value for money", "20%", "How to apply",
-                                  "govuk-details"]),
+        (
+            "/calls/",
+            [
+                "Open now",
+                "Opening soon",
+                "Closed",
+                "Children and young people affected by domestic abuse",
+                "Survivor support and advocacy 2025/26",
+                "£120,000 in total",
+            ],
+        ),
+        (
+            "/calls/bcsp-2026-02/",
+            [
+                "Safer public spaces and night-time economy",
+                "Who can apply",
+                "Grant size",
+                "£2,000 to £30,000",
+                "Value for money",
+                "20%",
+                "How to apply",
+                "govuk-details",
+            ],
+        ),
         ("/funded-projects/", ["Funded projects", "/open-data/360giving.json", "/open-data/360giving.csv"]),
         ("/how-to-apply/", ["How to apply for funding", "Frequently asked questions", "govuk-warning-text"]),
         ("/privacy/", ["Privacy notice", "anonymised 2 years after the decision", "aggregate figures only"]),
@@ -145,14 +171,16 @@ def test_commissioner_publishes_a_call_page_from_the_admin(client, website, comm
     call = CallFactory(title="Community champions")
     index = CallIndexPage.objects.get()
     client.force_login(commissioner)
-    data = nested_form_data({
-        "title": "Community champions",
-        "slug": "community-champions",
-        "call": call.pk,
-        "body": streamfield([("paragraph", rich_text("<p>Train local champions.</p>"))]),
-        "how_to_apply": rich_text(""),
-        "action-publish": "action-publish",
-    })
+    data = nested_form_data(
+        {
+            "title": "Community champions",
+            "slug": "community-champions",
+            "call": call.pk,
+            "body": streamfield([("paragraph", rich_text("<p>Train local champions.</p>"))]),
+            "how_to_apply": rich_text(""),
+            "action-publish": "action-publish",
+        }
+    )
     response = client.post(f"/admin/pages/add/cms/callpage/{index.pk}/", data)
     assert response.status_code == 302
     page = CallPage.objects.get(slug="community-champions")

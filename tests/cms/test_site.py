@@ -70,9 +70,9 @@ def test_money_format():
 
 
 def test_datetimes_are_shown_in_london_time():
-    assert govuk_datetime(dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc)) == "midday on 15 January 2026"
-    assert govuk_datetime(dt.datetime(2026, 6, 15, 16, 30, tzinfo=dt.timezone.utc)) == "5:30pm on 15 June 2026"
-    assert govuk_datetime(dt.datetime(2026, 6, 14, 23, 0, tzinfo=dt.timezone.utc)) == "midnight on 15 June 2026"
+    assert govuk_datetime(dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)) == "midday on 15 January 2026"
+    assert govuk_datetime(dt.datetime(2026, 6, 15, 16, 30, tzinfo=dt.UTC)) == "5:30pm on 15 June 2026"
+    assert govuk_datetime(dt.datetime(2026, 6, 14, 23, 0, tzinfo=dt.UTC)) == "midnight on 15 June 2026"
     assert govuk_datetime(timezone.now()).endswith(str(timezone.localdate().year))
 
 

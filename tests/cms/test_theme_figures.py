@@ -28,9 +28,15 @@ def this_year():
 def test_figures_count_funded_projects_and_apportion_this_years_amounts(website, this_year):
     start, end = this_year
     AwardFactory(amount=Decimal("10000.00"), start_date=start, **split(support=10000))
-    AwardFactory(amount=Decimal("33333.33"), start_date=start + dt.timedelta(days=10),
-                 status=AwardStatus.CLOSED, **split(support=3333, prevention=6667))
-    AwardFactory(amount=Decimal("5000.00"), start_date=start - dt.timedelta(days=400), **split(support=5000, trust=5000))
+    AwardFactory(
+        amount=Decimal("33333.33"),
+        start_date=start + dt.timedelta(days=10),
+        status=AwardStatus.CLOSED,
+        **split(support=3333, prevention=6667),
+    )
+    AwardFactory(
+        amount=Decimal("5000.00"), start_date=start - dt.timedelta(days=400), **split(support=5000, trust=5000)
+    )
     # Not funded (yet, or at all): never counted.
     AwardFactory(amount=Decimal("99999.00"), start_date=start, status=AwardStatus.OFFERED, **split(support=10000))
     AwardFactory(amount=Decimal("88888.00"), start_date=start, status=AwardStatus.DECLINED, **split(support=10000))

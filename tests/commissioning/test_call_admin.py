@@ -72,7 +72,7 @@ def test_commissioner_creates_a_call_in_the_admin(admin_client):
     assert [c.weight for c in call.criteria.all()] == [70, 30]
     assert call.questions.get().word_limit == 200
     # 09:00 on 1 April 2027 is British Summer Time: 08:00 UTC.
-    assert call.opens_at == datetime.datetime(2027, 4, 1, 8, 0, tzinfo=datetime.timezone.utc)
+    assert call.opens_at == datetime.datetime(2027, 4, 1, 8, 0, tzinfo=datetime.UTC)
     assert set(call.themes.values_list("slug", flat=True)) == {"prevention", "support"}
 
 

@@ -17,7 +17,11 @@ LONDON = ZoneInfo("Europe/London")
     "fields, field, message",
     [
         ({"min_grant": Decimal("60000"), "max_grant": Decimal("50000")}, "min_grant", "minimum grant cannot be more"),
-        ({"total_budget": Decimal("40000"), "max_grant": Decimal("50000")}, "total_budget", "total budget cannot be less"),
+        (
+            {"total_budget": Decimal("40000"), "max_grant": Decimal("50000")},
+            "total_budget",
+            "total budget cannot be less",
+        ),
         ({"reference": "bad ref"}, "reference", "Use a reference like BCSP-2026-01"),
     ],
 )
@@ -62,7 +66,7 @@ def test_status_across_the_clock_change_uses_london_wall_clock_time():
     before_change = CallFactory(
         opens_at=dt.datetime(2026, 10, 1, 9, tzinfo=LONDON), closes_at=dt.datetime(2026, 10, 24, 12, tzinfo=LONDON)
     )
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert after_change.status_at(dt.datetime(2026, 10, 26, 11, 30, tzinfo=utc)) == CallStatus.OPEN
     assert after_change.status_at(dt.datetime(2026, 10, 26, 12, 0, tzinfo=utc)) == CallStatus.CLOSED
     assert before_change.status_at(dt.datetime(2026, 10, 24, 10, 59, tzinfo=utc)) == CallStatus.OPEN

@@ -11,7 +11,10 @@ from tests.factories import OrganisationFactory
     "fields, expected",
     [
         ({"legal_form": "registered_charity", "charity_number": "1098765"}, "GB-CHC-1098765"),
-        ({"legal_form": "registered_charity", "charity_number": "1098765", "company_number": "04567890"}, "GB-CHC-1098765"),
+        (
+            {"legal_form": "registered_charity", "charity_number": "1098765", "company_number": "04567890"},
+            "GB-CHC-1098765",
+        ),
         ({"legal_form": "registered_charity", "charity_number": "SC012345"}, "GB-SC-SC012345"),
         ({"legal_form": "registered_charity", "charity_number": "NIC100002"}, "GB-NIC-100002"),
         ({"legal_form": "clg", "charity_number": "", "company_number": "04567890"}, "GB-COH-04567890"),
@@ -38,8 +41,16 @@ def test_unregistered_group_gets_a_local_360g_identifier():
     [
         ({"charity_number": "12AB"}, "charity_number", "Enter a charity number in the right format"),
         ({"charity_number": "123"}, "charity_number", "Enter a charity number in the right format"),
-        ({"legal_form": "cic", "charity_number": "", "company_number": "ABC"}, "company_number", "Enter a company number"),
-        ({"legal_form": "clg", "charity_number": "", "company_number": ""}, "company_number", "Enter the company number"),
+        (
+            {"legal_form": "cic", "charity_number": "", "company_number": "ABC"},
+            "company_number",
+            "Enter a company number",
+        ),
+        (
+            {"legal_form": "clg", "charity_number": "", "company_number": ""},
+            "company_number",
+            "Enter the company number",
+        ),
         ({"legal_form": "cio", "charity_number": ""}, "charity_number", "Enter the charity number"),
         ({"postcode": "NOT A CODE"}, "postcode", "Enter a real UK postcode"),
         ({"postcode": ""}, "postcode", "Enter a postcode"),

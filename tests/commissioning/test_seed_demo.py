@@ -17,8 +17,9 @@ DEMO_ACCOUNTS = {
 
 
 def counts():
-    from commissioning.models import AuditEntry
     from django.apps import apps
+
+    from commissioning.models import AuditEntry
 
     return {model._meta.label: model.objects.count() for model in apps.get_models() if model is not AuditEntry}
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
@@ -78,7 +77,9 @@ def pytest_runtest_protocol(item, nextitem):
 
 @pytest.fixture
 def page(browser, request, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page

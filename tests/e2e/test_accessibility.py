@@ -87,8 +87,11 @@ def test_every_public_page_type_is_accessible(page, demo):
 def test_every_portal_page_is_accessible(page, demo):
     problems = []
     # Signed out
-    for url, name in (("/portal/sign-in/", "portal-sign-in"), ("/portal/sign-up/", None),
-                      ("/portal/password-reset/", None)):
+    for url, name in (
+        ("/portal/sign-in/", "portal-sign-in"),
+        ("/portal/sign-up/", None),
+        ("/portal/password-reset/", None),
+    ):
         visit(page, url, problems, screenshot=name)
     page.get_by_label("Email address").fill("nobody@example.test")
     page.get_by_role("button", name="Send reset link").click()
@@ -101,9 +104,14 @@ def test_every_portal_page_is_accessible(page, demo):
     check(page, problems)
     save_screenshots(page, "portal-dashboard")
     organisation = provider.memberships.get().organisation
-    for url in ("/portal/security/", "/portal/security/set-up/",
-                f"/portal/organisation/{organisation.pk}/", f"/portal/organisation/{organisation.pk}/change/",
-                "/portal/organisation/join/", "/portal/organisation/join/?q=Bex"):
+    for url in (
+        "/portal/security/",
+        "/portal/security/set-up/",
+        f"/portal/organisation/{organisation.pk}/",
+        f"/portal/organisation/{organisation.pk}/change/",
+        "/portal/organisation/join/",
+        "/portal/organisation/join/?q=Bex",
+    ):
         visit(page, url, problems)
 
     applications = Application.objects.filter(organisation=organisation).select_related("call")
@@ -139,8 +147,14 @@ def test_every_portal_page_is_accessible(page, demo):
         visit(page, f"/portal/applications/{application.pk}/", problems)
     receipt = submitted.first()
     visit(page, f"/portal/applications/{receipt.pk}/submitted/", problems, screenshot="portal-receipt")
-    undecided = submitted.filter(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT,
-                                             ApplicationStatus.SCORED, ApplicationStatus.MODERATED]).first()
+    undecided = submitted.filter(
+        status__in=[
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.UNDER_ASSESSMENT,
+            ApplicationStatus.SCORED,
+            ApplicationStatus.MODERATED,
+        ]
+    ).first()
     if undecided:
         visit(page, f"/portal/applications/{undecided.pk}/withdraw/", problems)
 

@@ -117,7 +117,7 @@ def test_award_agreement_returns_and_payment(page, two_factor):
     page.get_by_role("button", name="Upload and check").click()
     page.wait_for_url(f"**/portal/returns/{second.pk}/")
     expect(page.get_by_text("We read your spreadsheet and saved its figures in your draft.")).to_be_visible()
-    expect(page.locator(f"input[name^=result_]").first).to_have_value("21")
+    expect(page.locator("input[name^=result_]").first).to_have_value("21")
     page.get_by_role("button", name="Submit the return").click()
     page.wait_for_url(f"**/portal/awards/{award.pk}/")
     expect(page.get_by_text(f"Your {second.period_label} return has been submitted for review.")).to_be_visible()

@@ -22,8 +22,9 @@ def save_and_continue(page):
 
 
 def test_provider_signs_up_and_submits_an_application(page):
-    call = factories.CallFactory(title="Safer Streets Fund",
-                                 questions=[("Why are you the right organisation?", 50, True)])
+    call = factories.CallFactory(
+        title="Safer Streets Fund", questions=[("Why are you the right organisation?", 50, True)]
+    )
     call.save()  # the call's themes are a ParentalManyToManyField, written on save
 
     # Sign up
@@ -202,4 +203,3 @@ def test_provider_signs_up_and_submits_an_application(page):
 
 def focused_id(page):
     return page.evaluate("document.activeElement && document.activeElement.id")
-

@@ -24,8 +24,12 @@ def active_award():
     year = current_financial_year()
     allocation = dict.fromkeys(ALLOCATION_FIELDS, 0) | {"support": 6000, "trust": 4000}
     award = create_award(
-        application=application, actor=staff("commissioner", "Chris", "Commissioner"), amount=Decimal("15000.00"),
-        start_date=dt.date(year, 4, 1), end_date=dt.date(year + 1, 3, 31), allocation=allocation,
+        application=application,
+        actor=staff("commissioner", "Chris", "Commissioner"),
+        amount=Decimal("15000.00"),
+        start_date=dt.date(year, 4, 1),
+        end_date=dt.date(year + 1, 3, 31),
+        allocation=allocation,
         conditions="Attend the quarterly review meetings.",
     )
     return accept_award(award=award, actor=provider, typed_name="Amina Okafor")

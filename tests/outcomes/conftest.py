@@ -23,25 +23,43 @@ START = dt.date(2025, 4, 1)
 END = dt.date(2026, 3, 31)
 
 
-def approved_application(*, organisation, call=None, amount=Decimal("12000.00"), themes=("support", "trust"),
-                         reference=None, targets=None):
+def approved_application(
+    *, organisation, call=None, amount=Decimal("12000.00"), themes=("support", "trust"), reference=None, targets=None
+):
     """An approved application with a decision, budget lines for 2025/26 and two proposed outcomes."""
     call = call or factories.CallFactory()
     application = factories.ApplicationFactory(
-        call=call, organisation=organisation, status=ApplicationStatus.APPROVED,
+        call=call,
+        organisation=organisation,
+        status=ApplicationStatus.APPROVED,
         reference=reference or f"{call.reference}-{organisation.pk:03d}",
     )
     application.themes.set(Theme.objects.filter(slug__in=themes))
-    BudgetLine.objects.create(application=application, category="staff", description="Support worker",
-                              financial_year=2025, amount=Decimal("8000.00"))
-    BudgetLine.objects.create(application=application, category="delivery", description="Venue hire",
-                              financial_year=2025, amount=Decimal("4000.00"))
+    BudgetLine.objects.create(
+        application=application,
+        category="staff",
+        description="Support worker",
+        financial_year=2025,
+        amount=Decimal("8000.00"),
+    )
+    BudgetLine.objects.create(
+        application=application,
+        category="delivery",
+        description="Venue hire",
+        financial_year=2025,
+        amount=Decimal("4000.00"),
+    )
     for code, yearly in (targets or {"survivors-supported-women": "40", "survivors-feeling-safer": "80"}).items():
         outcome = ProposedOutcome.objects.create(application=application, indicator=Indicator.objects.get(code=code))
         ProposedTarget.objects.create(outcome=outcome, financial_year=2025, target=Decimal(yearly))
-    Decision.objects.create(application=application, outcome=DecisionOutcome.APPROVE, approved_amount=amount,
-                            feedback="Good.", decided_by=factories.staff_user("Commissioner"),
-                            decided_at=timezone.now())
+    Decision.objects.create(
+        application=application,
+        outcome=DecisionOutcome.APPROVE,
+        approved_amount=amount,
+        feedback="Good.",
+        decided_by=factories.staff_user("Commissioner"),
+        decided_at=timezone.now(),
+    )
     return application
 
 

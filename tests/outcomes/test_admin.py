@@ -22,9 +22,17 @@ def test_commissioner_makes_an_award_in_one_action(client, application, commissi
     assert page.status_code == 200
     form = page.context["form"]
     assert form["allocation_support"].initial == Decimal("50") and form["amount"].initial == Decimal("12000.00")
-    data = {"amount": "12000.00", "start_date": "2025-04-01", "end_date": "2026-03-31", "conditions": "Quarterly meetings",
-            "payment_basis": "arrears", "allocation_prevention": "0", "allocation_support": "60",
-            "allocation_perpetrators": "0", "allocation_trust": "40"}
+    data = {
+        "amount": "12000.00",
+        "start_date": "2025-04-01",
+        "end_date": "2026-03-31",
+        "conditions": "Quarterly meetings",
+        "payment_basis": "arrears",
+        "allocation_prevention": "0",
+        "allocation_support": "60",
+        "allocation_perpetrators": "0",
+        "allocation_trust": "40",
+    }
     data.update({name: "5" for name, _ in form.target_keys})
     response = client.post(reverse("outcomes_admin:award_create", args=[application.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
@@ -35,9 +43,16 @@ def test_commissioner_makes_an_award_in_one_action(client, application, commissi
 
 def test_allocation_not_adding_to_100_is_refused_with_a_specific_message(client, application, commissioner):
     client.force_login(commissioner)
-    data = {"amount": "12000.00", "start_date": "2025-04-01", "end_date": "2026-03-31", "payment_basis": "arrears",
-            "allocation_prevention": "0", "allocation_support": "60", "allocation_perpetrators": "0",
-            "allocation_trust": "39.99"}
+    data = {
+        "amount": "12000.00",
+        "start_date": "2025-04-01",
+        "end_date": "2026-03-31",
+        "payment_basis": "arrears",
+        "allocation_prevention": "0",
+        "allocation_support": "60",
+        "allocation_perpetrators": "0",
+        "allocation_trust": "39.99",
+    }
     response = client.post(reverse("outcomes_admin:award_create", args=[application.pk]), data)
     assert "They add up to 99.99%" in response.content.decode()
     assert not Award.objects.exists()
@@ -56,29 +71,39 @@ def test_review_screen_approves_and_payments_are_recorded(client, active_award, 
     client.force_login(commissioner)
     page = client.get(reverse("outcomes_admin:return_review", args=[quarterly_return.pk])).content.decode()
     assert "Targets and actuals by quarter" in page and "Q2 2025/26" in page
-    response = client.post(reverse("outcomes_admin:return_review", args=[quarterly_return.pk]),
-                           {"decision": "changes", "comments": ""})
+    response = client.post(
+        reverse("outcomes_admin:return_review", args=[quarterly_return.pk]), {"decision": "changes", "comments": ""}
+    )
     assert "Say what the provider needs to change." in response.content.decode()
     client.post(reverse("outcomes_admin:return_review", args=[quarterly_return.pk]), {"decision": "approve"})
     quarterly_return.refresh_from_db()
     assert quarterly_return.status == ReturnStatus.APPROVED
     payment = quarterly_return.payment
-    client.post(reverse("outcomes_admin:payment_record", args=[payment.pk]),
-                {"paid_on": "2025-08-01", "reference": "BACS-9"})
+    client.post(
+        reverse("outcomes_admin:payment_record", args=[payment.pk]), {"paid_on": "2025-08-01", "reference": "BACS-9"}
+    )
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID and payment.payment_reference == "BACS-9"
 
 
 def test_vary_and_close_screens(client, active_award, commissioner):
     client.force_login(commissioner)
-    data = {"reason": "More demand", "amount": "12500.00", "end_date": "2026-03-31", "allocation_prevention": "0",
-            "allocation_support": "50", "allocation_perpetrators": "0", "allocation_trust": "50"}
+    data = {
+        "reason": "More demand",
+        "amount": "12500.00",
+        "end_date": "2026-03-31",
+        "allocation_prevention": "0",
+        "allocation_support": "50",
+        "allocation_perpetrators": "0",
+        "allocation_trust": "50",
+    }
     data.update({f"target_{t.pk}": str(t.target) for t in active_award.targets.all()})
     assert client.post(reverse("outcomes_admin:award_vary", args=[active_award.pk]), data).status_code == 302
     active_award.refresh_from_db()
     assert active_award.amount == Decimal("12500.00")
-    response = client.post(reverse("outcomes_admin:award_close", args=[active_award.pk]),
-                           {"final_spend": "100", "clawback_amount": "0"})
+    response = client.post(
+        reverse("outcomes_admin:award_close", args=[active_award.pk]), {"final_spend": "100", "clawback_amount": "0"}
+    )
     assert "final quarterly return must be approved" in response.content.decode()
 
 
@@ -91,26 +116,34 @@ def test_commissioner_home_panel_counts_and_links(client, active_award, commissi
 
 
 def test_assessor_home_panel_lists_their_applications(client, assessor, organisation):
-    application = factories.ApplicationFactory(organisation=organisation, status=ApplicationStatus.UNDER_ASSESSMENT,
-                                               reference="WAIT-0001")
-    Assessment.objects.create(application=application, assessor=assessor, status=AssessmentStatus.ASSIGNED,
-                              assigned_by=factories.staff_user("Commissioner"))
+    application = factories.ApplicationFactory(
+        organisation=organisation, status=ApplicationStatus.UNDER_ASSESSMENT, reference="WAIT-0001"
+    )
+    Assessment.objects.create(
+        application=application,
+        assessor=assessor,
+        status=AssessmentStatus.ASSIGNED,
+        assigned_by=factories.staff_user("Commissioner"),
+    )
     client.force_login(assessor)
     body = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Waiting for your conflict declaration (1)" in body and "WAIT-0001" in body
 
 
 @pytest.mark.parametrize("url_name", ["outcomes_admin:awards", "outcomes_admin:returns", "outcomes_admin:payments"])
-def test_staff_lists_have_bounded_queries(client, commissioner, provider, organisation, url_name,
-                                          django_assert_max_num_queries):
+def test_staff_lists_have_bounded_queries(
+    client, commissioner, provider, organisation, url_name, django_assert_max_num_queries
+):
     from outcomes.services.awards import accept_award
 
     client.force_login(commissioner)
 
     def add(n):
         for _ in range(n):
-            award = award_for(approved_application(organisation=organisation,
-                                                   call=factories.CallFactory(max_project_months=24)), commissioner)
+            award = award_for(
+                approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
+                commissioner,
+            )
             accept_award(award=award, actor=provider, typed_name="Pat")
 
     add(1)
@@ -129,8 +162,10 @@ def test_staff_home_queries_are_bounded(client, commissioner, provider, organisa
 
     def add(n):
         for _ in range(n):
-            award = award_for(approved_application(organisation=organisation,
-                                                   call=factories.CallFactory(max_project_months=24)), commissioner)
+            award = award_for(
+                approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
+                commissioner,
+            )
             accept_award(award=award, actor=provider, typed_name="Pat")
 
     add(1)
@@ -142,15 +177,18 @@ def test_staff_home_queries_are_bounded(client, commissioner, provider, organisa
         assert client.get(reverse("wagtailadmin_home")).status_code == 200
 
 
-def test_provider_dashboard_panel_queries_are_bounded(rf, organisation, provider, commissioner,
-                                                      django_assert_num_queries):
+def test_provider_dashboard_panel_queries_are_bounded(
+    rf, organisation, provider, commissioner, django_assert_num_queries
+):
     from outcomes.panels import provider_dashboard_panel
     from outcomes.services.awards import accept_award
 
     def add(n):
         for _ in range(n):
-            award = award_for(approved_application(organisation=organisation,
-                                                   call=factories.CallFactory(max_project_months=24)), commissioner)
+            award = award_for(
+                approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
+                commissioner,
+            )
             accept_award(award=award, actor=provider, typed_name="Pat")
 
     add(1)

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 def test_default_allocation_is_an_even_split_with_the_remainder_on_the_last_theme():
     assert services.default_allocation(["support", "trust"]) == {
-        "prevention": 0, "support": 5000, "perpetrators": 0, "trust": 5000}
+        "prevention": 0,
+        "support": 5000,
+        "perpetrators": 0,
+        "trust": 5000,
+    }
     three = services.default_allocation(["prevention", "support", "trust"])
     assert three == {"prevention": 3333, "support": 3333, "perpetrators": 0, "trust": 3334}
     assert sum(three.values()) == 10000
@@ -35,7 +39,11 @@ def test_allocation_percentages_must_add_up_to_exactly_100():
 
 def test_yearly_targets_are_spread_by_unit():
     assert services.spread_target("count", Decimal("10"), 4) == [2, 2, 2, 4]
-    assert services.spread_target("pounds", Decimal("100.00"), 3) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    assert services.spread_target("pounds", Decimal("100.00"), 3) == [
+        Decimal("33.33"),
+        Decimal("33.33"),
+        Decimal("33.34"),
+    ]
     assert services.spread_target("percentage", Decimal("80"), 4) == [Decimal("80")] * 4
     assert services.spread_target("days", Decimal("5"), 2) == [Decimal("5")] * 2
 
@@ -119,11 +127,13 @@ def test_budget_control_refuses_over_commitment(organisation, other_organisation
 
 def test_declined_awards_free_their_budget(organisation, other_organisation, commissioner, provider):
     call = factories.CallFactory(total_budget=Decimal("20000.00"), max_grant=Decimal("20000.00"), max_project_months=24)
-    first = award_for(approved_application(organisation=organisation, call=call, amount=Decimal("15000.00")),
-                      commissioner)
+    first = award_for(
+        approved_application(organisation=organisation, call=call, amount=Decimal("15000.00")), commissioner
+    )
     services.decline_award(award=first, actor=provider, reason="We merged with another charity.")
-    second = award_for(approved_application(organisation=other_organisation, call=call, amount=Decimal("20000.00")),
-                       commissioner)
+    second = award_for(
+        approved_application(organisation=other_organisation, call=call, amount=Decimal("20000.00")), commissioner
+    )
     assert second.amount == Decimal("20000.00")
     assert set(first.payments.values_list("status", flat=True)) == {PaymentStatus.CANCELLED}
 
@@ -132,13 +142,15 @@ def test_accept_records_name_time_and_user(award, provider):
     accepted = services.accept_award(award=award, actor=provider, typed_name="Pat Provider")
     assert accepted.status == AwardStatus.ACTIVE
     assert accepted.accepted_by == provider and accepted.accepted_name == "Pat Provider" and accepted.accepted_at
-    assert AuditEntry.objects.filter(action="award.accepted", object_id=str(award.pk), actor=provider,
-                                     from_state="offered", to_state="active").exists()
+    assert AuditEntry.objects.filter(
+        action="award.accepted", object_id=str(award.pk), actor=provider, from_state="offered", to_state="active"
+    ).exists()
     assert AuditEntry.objects.filter(action="award.active", object_id=str(award.pk)).exists()
 
 
-def test_accept_refused_for_members_other_organisations_blank_names_and_twice(award, organisation, other_provider,
-                                                                              provider):
+def test_accept_refused_for_members_other_organisations_blank_names_and_twice(
+    award, organisation, other_provider, provider
+):
     member = factories.provider_user(organisation, org_role=MembershipRole.MEMBER)
     with pytest.raises(PermissionDenied):
         services.accept_award(award=award, actor=member, typed_name="Mo Member")
@@ -166,8 +178,13 @@ def test_variation_of_amount_and_end_date_adjusts_payments_and_returns(active_aw
 
     outcome = active_award.application.proposed_outcomes.get(indicator__code="survivors-supported-women")
     ProposedTarget.objects.create(outcome=outcome, financial_year=2026, target=Decimal("30"))
-    variation = services.vary_award(award=active_award, actor=commissioner, reason="Extra demand",
-                                    amount=Decimal("13000.00"), end_date=dt.date(2026, 6, 30))
+    variation = services.vary_award(
+        award=active_award,
+        actor=commissioner,
+        reason="Extra demand",
+        amount=Decimal("13000.00"),
+        end_date=dt.date(2026, 6, 30),
+    )
     active_award.refresh_from_db()
     assert variation.changes["amount"] == ["12000.00", "13000.00"]
     assert variation.changes["end_date"] == ["2026-03-31", "2026-06-30"]
@@ -188,8 +205,13 @@ def test_variation_keeps_paid_instalments_and_respects_the_budget(active_award, 
     first = active_award.payments.order_by("sequence").first()
     approve_payment(payment=first, actor=commissioner)
     record_payment(payment=first, actor=commissioner, paid_on=dt.date(2025, 8, 1), reference="BACS-1")
-    services.vary_award(award=active_award, actor=commissioner, reason="Reduced scope", amount=Decimal("9000.00"),
-                        end_date=dt.date(2025, 12, 31))
+    services.vary_award(
+        award=active_award,
+        actor=commissioner,
+        reason="Reduced scope",
+        amount=Decimal("9000.00"),
+        end_date=dt.date(2025, 12, 31),
+    )
     live = list(active_award.payments.exclude(status=PaymentStatus.CANCELLED).order_by("sequence"))
     assert [p.amount for p in live] == [Decimal("3000.00"), Decimal("3000.00"), Decimal("3000.00")]
     assert active_award.returns.count() == 3
@@ -200,9 +222,13 @@ def test_variation_keeps_paid_instalments_and_respects_the_budget(active_award, 
 def test_variation_of_allocation_and_targets(active_award, commissioner):
     target = active_award.targets.select_related("indicator").first()
     key = (target.indicator_id, target.financial_year, target.quarter)
-    services.vary_award(award=active_award, actor=commissioner, reason="Refocus",
-                        allocation={"prevention": 0, "support": 7500, "perpetrators": 0, "trust": 2500},
-                        targets={key: Decimal("15")})
+    services.vary_award(
+        award=active_award,
+        actor=commissioner,
+        reason="Refocus",
+        allocation={"prevention": 0, "support": 7500, "perpetrators": 0, "trust": 2500},
+        targets={key: Decimal("15")},
+    )
     active_award.refresh_from_db()
     target.refresh_from_db()
     assert (active_award.support_bp, active_award.trust_bp) == (7500, 2500)
@@ -234,21 +260,29 @@ def test_closure_after_the_final_return(active_award, provider, commissioner):
     from outcomes.services.payments import record_payment
 
     with pytest.raises(ValidationError, match="final quarterly return must be approved"):
-        services.close_award(award=active_award, actor=commissioner, final_spend=Decimal("0"),
-                             clawback_amount=Decimal("0"))
+        services.close_award(
+            award=active_award, actor=commissioner, final_spend=Decimal("0"), clawback_amount=Decimal("0")
+        )
     _approve_all_returns(active_award, provider, commissioner)
     with pytest.raises(ValidationError, match="Record the approved payments"):
-        services.close_award(award=active_award, actor=commissioner, final_spend=Decimal("11500"),
-                             clawback_amount=Decimal("500"))
+        services.close_award(
+            award=active_award, actor=commissioner, final_spend=Decimal("11500"), clawback_amount=Decimal("500")
+        )
     for payment in active_award.payments.all():
         record_payment(payment=payment, actor=commissioner, paid_on=dt.date(2026, 5, 1), reference=f"P{payment.pk}")
     with pytest.raises(PermissionDenied):
         services.close_award(award=active_award, actor=provider, final_spend=Decimal("1"), clawback_amount=Decimal("0"))
     with pytest.raises(ValidationError, match="0 or more"):
-        services.close_award(award=active_award, actor=commissioner, final_spend=Decimal("11500"),
-                             clawback_amount=Decimal("-1"))
-    closed = services.close_award(award=active_award, actor=commissioner, final_spend=Decimal("11500.00"),
-                                  clawback_amount=Decimal("500.00"), notes="Underspend on venue hire")
+        services.close_award(
+            award=active_award, actor=commissioner, final_spend=Decimal("11500"), clawback_amount=Decimal("-1")
+        )
+    closed = services.close_award(
+        award=active_award,
+        actor=commissioner,
+        final_spend=Decimal("11500.00"),
+        clawback_amount=Decimal("500.00"),
+        notes="Underspend on venue hire",
+    )
     assert closed.status == AwardStatus.CLOSED and closed.clawback_amount == Decimal("500.00")
     assert AuditEntry.objects.filter(action="award.closed", to_state="closed").exists()
     assert active_award.returns.filter(status=ReturnStatus.APPROVED).count() == 4

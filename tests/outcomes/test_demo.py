@@ -14,20 +14,28 @@ def test_demo_has_a_living_programme_and_is_idempotent():
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Award.objects.count(), QuarterlyReturn.objects.count(), IndicatorResult.objects.count()) == first
     assert set(Award.objects.values_list("status", flat=True)) == {"offered", "active", "closed"}
-    allocated = {field for award in Award.objects.all()
-                 for field in ("prevention_bp", "support_bp", "perpetrators_bp", "trust_bp") if getattr(award, field)}
+    allocated = {
+        field
+        for award in Award.objects.all()
+        for field in ("prevention_bp", "support_bp", "perpetrators_bp", "trust_bp")
+        if getattr(award, field)
+    }
     assert len(allocated) == 4
     statuses = set(QuarterlyReturn.objects.values_list("status", flat=True))
     assert {"approved", "submitted", "draft"} <= statuses
     assert QuarterlyReturn.objects.overdue().exists()
     assert {PaymentStatus.PAID, PaymentStatus.APPROVED, PaymentStatus.HELD} <= set(
-        Award.objects.values_list("payments__status", flat=True))
+        Award.objects.values_list("payments__status", flat=True)
+    )
     # Reporting needs red, amber and green indicators: actual as a share of target.
     ratios = set()
     for result in IndicatorResult.objects.select_related("quarterly_return"):
-        target = IndicatorTarget.objects.get(award=result.quarterly_return.award, indicator=result.indicator,
-                                             financial_year=result.quarterly_return.financial_year,
-                                             quarter=result.quarterly_return.quarter).target
+        target = IndicatorTarget.objects.get(
+            award=result.quarterly_return.award,
+            indicator=result.indicator,
+            financial_year=result.quarterly_return.financial_year,
+            quarter=result.quarterly_return.quarter,
+        ).target
         if target:
             ratios.add(round(float(result.actual / target), 1))
     assert any(r >= 0.9 for r in ratios) and 0.8 in ratios and 0.5 in ratios

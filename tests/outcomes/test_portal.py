@@ -48,9 +48,12 @@ def test_members_can_view_but_not_accept(client, award, organisation):
 def test_other_organisations_get_404(client, award, other_provider):
     client.force_login(other_provider)
     quarterly_return = award.returns.first()
-    for url in [reverse("outcomes_portal:award", args=[award.pk]), reverse("outcomes_portal:agreement", args=[award.pk]),
-                reverse("outcomes_portal:return", args=[quarterly_return.pk]),
-                reverse("outcomes_portal:return_template", args=[quarterly_return.pk])]:
+    for url in [
+        reverse("outcomes_portal:award", args=[award.pk]),
+        reverse("outcomes_portal:agreement", args=[award.pk]),
+        reverse("outcomes_portal:return", args=[quarterly_return.pk]),
+        reverse("outcomes_portal:return_template", args=[quarterly_return.pk]),
+    ]:
         assert client.get(url).status_code == 404
 
 
@@ -66,10 +69,16 @@ def test_return_form_keeps_valid_parts_and_reports_errors(client, active_award, 
     quarterly_return = active_award.returns.order_by("financial_year", "quarter").first()
     women = Indicator.objects.get(code="survivors-supported-women")
     safer = Indicator.objects.get(code="survivors-feeling-safer")
-    response = client.post(reverse("outcomes_portal:return", args=[quarterly_return.pk]), {
-        f"result_{women.pk}": "7", f"result_{safer.pk}": "150", "progress_narrative": "Good start",
-        "case_study": "Someone we helped", "save": "1",
-    })
+    response = client.post(
+        reverse("outcomes_portal:return", args=[quarterly_return.pk]),
+        {
+            f"result_{women.pk}": "7",
+            f"result_{safer.pk}": "150",
+            "progress_narrative": "Good start",
+            "case_study": "Someone we helped",
+            "save": "1",
+        },
+    )
     body = response.content.decode()
     assert "<title>Error: " in body
     assert "Survivors feeling safer at exit must be a percentage from 0 to 100." in body
@@ -85,8 +94,9 @@ def test_return_submitted_from_the_web_form(client, active_award, provider):
     quarterly_return = active_award.returns.order_by("financial_year", "quarter").first()
     data = {f"result_{i.pk}": "5" for i, _ in services.return_indicators(quarterly_return)}
     data.update({f"spend_{line.pk}": "100" for line in services.return_budget_lines(quarterly_return)})
-    data.update({"progress_narrative": "Done", "challenges_and_risks": "None", "safeguarding_incidents": "0",
-                 "submit": "1"})
+    data.update(
+        {"progress_narrative": "Done", "challenges_and_risks": "None", "safeguarding_incidents": "0", "submit": "1"}
+    )
     response = client.post(reverse("outcomes_portal:return", args=[quarterly_return.pk]), data)
     assert response.status_code == 302
     quarterly_return.refresh_from_db()
@@ -104,8 +114,11 @@ def test_return_for_a_future_quarter_offers_no_submit(client, organisation, prov
     from .conftest import approved_application, award_for
 
     application = approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24))
-    award = accept_award(award=award_for(application, commissioner, start_date=dt.date(2026, 10, 1),
-                                         end_date=dt.date(2027, 3, 31)), actor=provider, typed_name="Pat")
+    award = accept_award(
+        award=award_for(application, commissioner, start_date=dt.date(2026, 10, 1), end_date=dt.date(2027, 3, 31)),
+        actor=provider,
+        typed_name="Pat",
+    )
     client.force_login(provider)
     quarterly_return = award.returns.order_by("financial_year", "quarter").last()
     page = client.get(reverse("outcomes_portal:return", args=[quarterly_return.pk])).content.decode()
@@ -118,8 +131,10 @@ def test_no_field_asks_for_personal_details(active_award):
     from outcomes.forms import ReturnForm
 
     quarterly_return = active_award.returns.first()
-    form = ReturnForm(indicators=services.return_indicators(quarterly_return),
-                      budget_lines=services.return_budget_lines(quarterly_return))
+    form = ReturnForm(
+        indicators=services.return_indicators(quarterly_return),
+        budget_lines=services.return_budget_lines(quarterly_return),
+    )
     for name in form.fields:
         assert not any(word in name for word in ("name", "email", "dob", "address", "phone"))
 
@@ -139,8 +154,10 @@ def test_award_list_queries_are_bounded(client, organisation, provider, commissi
 
     def add(n):
         for _ in range(n):
-            award_for(approved_application(organisation=organisation,
-                                           call=factories.CallFactory(max_project_months=24)), commissioner)
+            award_for(
+                approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
+                commissioner,
+            )
 
     # The shared header adds the website's page-tree menu to every portal page: 13 at any size.
     add(1)

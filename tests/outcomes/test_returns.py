@@ -18,10 +18,15 @@ AFTER = dt.date(2026, 11, 24)
 def complete_return(quarterly_return, provider, **overrides):
     results = {indicator.pk: Decimal("9") for indicator, _ in services.return_indicators(quarterly_return)}
     spend = {line.pk: Decimal("1000.00") for line in services.return_budget_lines(quarterly_return)}
-    fields = {"progress_narrative": "We ran 12 groups.", "challenges_and_risks": "Recruitment.",
-              "safeguarding_incidents": 0, **overrides}
-    return services.save_return_draft(quarterly_return=quarterly_return, actor=provider, results=results,
-                                      spend=spend, fields=fields)
+    fields = {
+        "progress_narrative": "We ran 12 groups.",
+        "challenges_and_risks": "Recruitment.",
+        "safeguarding_incidents": 0,
+        **overrides,
+    }
+    return services.save_return_draft(
+        quarterly_return=quarterly_return, actor=provider, results=results, spend=spend, fields=fields
+    )
 
 
 def first_return(award):
@@ -30,8 +35,12 @@ def first_return(award):
 
 @pytest.mark.parametrize(
     "unit, raw, expected",
-    [("count", "12", Decimal("12")), ("percentage", "99.5", Decimal("99.5")), ("pounds", "£1,250.50", Decimal("1250.50")),
-     ("days", "3", Decimal("3"))],
+    [
+        ("count", "12", Decimal("12")),
+        ("percentage", "99.5", Decimal("99.5")),
+        ("pounds", "£1,250.50", Decimal("1250.50")),
+        ("days", "3", Decimal("3")),
+    ],
 )
 def test_figures_parse_by_unit(unit, raw, expected):
     assert services.parse_figure(unit, raw) == expected
@@ -39,9 +48,14 @@ def test_figures_parse_by_unit(unit, raw, expected):
 
 @pytest.mark.parametrize(
     "unit, raw, message",
-    [("count", "twelve", "a whole number"), ("count", "1.5", "a whole number"), ("count", "-1", "0 or more"),
-     ("percentage", "101", "from 0 to 100"), ("pounds", "1.234", "at most 2 decimal places"),
-     ("days", "-2", "0 or more")],
+    [
+        ("count", "twelve", "a whole number"),
+        ("count", "1.5", "a whole number"),
+        ("count", "-1", "0 or more"),
+        ("percentage", "101", "from 0 to 100"),
+        ("pounds", "1.234", "at most 2 decimal places"),
+        ("days", "-2", "0 or more"),
+    ],
 )
 def test_bad_figures_are_refused_with_what_was_expected(unit, raw, message):
     with pytest.raises(ValueError, match=message):
@@ -51,18 +65,23 @@ def test_bad_figures_are_refused_with_what_was_expected(unit, raw, message):
 def test_return_indicators_and_budget_lines(active_award):
     quarterly_return = first_return(active_award)
     indicators = services.return_indicators(quarterly_return)
-    assert [(i.code, t) for i, t in indicators] == [("survivors-supported-women", Decimal("10")),
-                                                   ("survivors-feeling-safer", Decimal("80"))]
-    assert [line.description for line in services.return_budget_lines(quarterly_return)] == ["Support worker",
-                                                                                             "Venue hire"]
+    assert [(i.code, t) for i, t in indicators] == [
+        ("survivors-supported-women", Decimal("10")),
+        ("survivors-feeling-safer", Decimal("80")),
+    ]
+    assert [line.description for line in services.return_budget_lines(quarterly_return)] == [
+        "Support worker",
+        "Venue hire",
+    ]
 
 
 def test_draft_save_is_audited_once_and_keeps_parts(active_award, provider):
     quarterly_return = first_return(active_award)
     women = Indicator.objects.get(code="survivors-supported-women")
     services.save_return_draft(quarterly_return=quarterly_return, actor=provider, results={women.pk: Decimal("4")})
-    services.save_return_draft(quarterly_return=quarterly_return, actor=provider,
-                               fields={"progress_narrative": "Going well"})
+    services.save_return_draft(
+        quarterly_return=quarterly_return, actor=provider, fields={"progress_narrative": "Going well"}
+    )
     quarterly_return.refresh_from_db()
     assert quarterly_return.status == ReturnStatus.DRAFT
     assert quarterly_return.results.get().actual == Decimal("4")
@@ -86,8 +105,11 @@ def test_submit_refused_before_the_quarter_ends_and_when_incomplete(active_award
     complete_return(quarterly_return, provider)
     with pytest.raises(ValidationError, match="Q1 2025/26 ends on 30 June 2025"):
         services.submit_return(quarterly_return=quarterly_return, actor=provider, today=dt.date(2025, 6, 30))
-    services.save_return_draft(quarterly_return=quarterly_return, actor=provider,
-                               fields={"case_study": "A woman we supported...", "safeguarding_incidents": None})
+    services.save_return_draft(
+        quarterly_return=quarterly_return,
+        actor=provider,
+        fields={"case_study": "A woman we supported...", "safeguarding_incidents": None},
+    )
     with pytest.raises(ValidationError) as error:
         services.submit_return(quarterly_return=quarterly_return, actor=provider, today=AFTER)
     assert "Enter the number of safeguarding incidents (enter 0 if there were none)." in error.value.messages
@@ -114,8 +136,9 @@ def test_submit_approve_and_payment_release(active_award, provider, commissioner
         services.approve_return(quarterly_return=quarterly_return, actor=commissioner)
 
 
-def test_changes_requested_then_resubmitted_keeps_every_round(active_award, provider, commissioner,
-                                                              django_capture_on_commit_callbacks):
+def test_changes_requested_then_resubmitted_keeps_every_round(
+    active_award, provider, commissioner, django_capture_on_commit_callbacks
+):
     quarterly_return = first_return(active_award)
     complete_return(quarterly_return, provider)
     services.submit_return(quarterly_return=quarterly_return, actor=provider, today=AFTER)
@@ -124,8 +147,9 @@ def test_changes_requested_then_resubmitted_keeps_every_round(active_award, prov
     with pytest.raises(PermissionDenied):
         services.request_return_changes(quarterly_return=quarterly_return, actor=provider, comments="x")
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_return_changes(quarterly_return=quarterly_return, actor=commissioner,
-                                        comments="Split by quarter")
+        services.request_return_changes(
+            quarterly_return=quarterly_return, actor=commissioner, comments="Split by quarter"
+        )
     assert any("Changes requested" in m.subject for m in mail.outbox)
     assert AuditEntry.objects.filter(action="return.changes_requested", comment="Split by quarter").exists()
     complete_return(quarterly_return, provider, progress_narrative="Revised")
@@ -163,13 +187,16 @@ def test_closed_award_refuses_payments(active_award, commissioner):
         approve_payment(payment=payment, actor=commissioner)
 
 
-def test_reminders_are_sent_once_each_and_overdue_payments_are_held(active_award, provider, commissioner,
-                                                                    django_capture_on_commit_callbacks):
+def test_reminders_are_sent_once_each_and_overdue_payments_are_held(
+    active_award, provider, commissioner, django_capture_on_commit_callbacks
+):
     q1, q2 = list(active_award.returns.order_by("financial_year", "quarter"))[:2]
     # 14 July 2025: Q1 (due 21 July) is due within 7 days.
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_return_reminders", today=dt.date(2025, 7, 14), stdout=open("/dev/null", "w"))
-    assert [m.subject for m in mail.outbox] == [f"Your Q1 2025/26 return for {active_award.reference} is due on 21 July 2025"]
+    assert [m.subject for m in mail.outbox] == [
+        f"Your Q1 2025/26 return for {active_award.reference} is due on 21 July 2025"
+    ]
     assert mail.outbox[0].to == [provider.email]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_return_reminders", today=dt.date(2025, 7, 15), stdout=open("/dev/null", "w"))
@@ -192,8 +219,13 @@ def test_reminders_are_sent_once_each_and_overdue_payments_are_held(active_award
 
 def test_budget_line_spend_is_limited_to_the_return_year(active_award, provider):
     quarterly_return = first_return(active_award)
-    other_year = BudgetLine.objects.create(application=active_award.application, category="staff",
-                                           description="Next year", financial_year=2026, amount=Decimal("1"))
+    other_year = BudgetLine.objects.create(
+        application=active_award.application,
+        category="staff",
+        description="Next year",
+        financial_year=2026,
+        amount=Decimal("1"),
+    )
     services.save_return_draft(quarterly_return=quarterly_return, actor=provider, spend={other_year.pk: Decimal("5")})
     assert not quarterly_return.spend_lines.exists()
 
@@ -215,5 +247,6 @@ def test_payments_cannot_be_approved_before_acceptance(award, commissioner):
 def test_future_payment_dates_are_refused(active_award, commissioner):
     payment = approve_payment(payment=active_award.payments.first(), actor=commissioner)
     with pytest.raises(ValidationError, match="cannot be in the future"):
-        record_payment(payment=payment, actor=commissioner, paid_on=dt.date.today() + dt.timedelta(days=5),
-                       reference="R")
+        record_payment(
+            payment=payment, actor=commissioner, paid_on=dt.date.today() + dt.timedelta(days=5), reference="R"
+        )

@@ -67,50 +67,78 @@ def test_template_has_labels_protection_validation_and_hidden_meta(active_award)
     assert (meta["financial_year"], meta["quarter"]) == (2025, 1)
 
 
-def test_round_trip_stores_the_same_figures_as_the_web_form(client, active_award, provider, organisation, call,
-                                                             commissioner):
-    from .conftest import approved_application, award_for
+def test_round_trip_stores_the_same_figures_as_the_web_form(
+    client, active_award, provider, organisation, call, commissioner
+):
     from outcomes.services.awards import accept_award
     from tests.factories import CallFactory
+
+    from .conftest import approved_application, award_for
 
     client.force_login(provider)
     via_excel = first_return(active_award)
     data = client.get(reverse("outcomes_portal:return_template", args=[via_excel.pk])).content
-    response = client.post(reverse("outcomes_portal:return_upload", args=[via_excel.pk]),
-                           {"file": io.BytesIO(fill(data))}, format="multipart")
+    response = client.post(
+        reverse("outcomes_portal:return_upload", args=[via_excel.pk]),
+        {"file": io.BytesIO(fill(data))},
+        format="multipart",
+    )
     assert response.status_code == 302
 
-    twin = accept_award(award=award_for(approved_application(organisation=organisation, call=CallFactory(max_project_months=24),
-                                                             reference="TWIN-1"), commissioner),
-                        actor=provider, typed_name="Pat")
+    twin = accept_award(
+        award=award_for(
+            approved_application(
+                organisation=organisation, call=CallFactory(max_project_months=24), reference="TWIN-1"
+            ),
+            commissioner,
+        ),
+        actor=provider,
+        typed_name="Pat",
+    )
     via_web = first_return(twin)
-    women, safer = Indicator.objects.get(code="survivors-supported-women"), Indicator.objects.get(code="survivors-feeling-safer")
+    women, safer = (
+        Indicator.objects.get(code="survivors-supported-women"),
+        Indicator.objects.get(code="survivors-feeling-safer"),
+    )
     lines = services.return_budget_lines(via_web)
-    client.post(reverse("outcomes_portal:return", args=[via_web.pk]), {
-        f"result_{women.pk}": "12", f"result_{safer.pk}": "85.5", f"spend_{lines[0].pk}": "2000.50",
-        f"spend_{lines[1].pk}": "1000", "progress_narrative": "Twelve groups ran.",
-        "challenges_and_risks": "Staff sickness.", "safeguarding_incidents": "1", "save": "1",
-    })
+    client.post(
+        reverse("outcomes_portal:return", args=[via_web.pk]),
+        {
+            f"result_{women.pk}": "12",
+            f"result_{safer.pk}": "85.5",
+            f"spend_{lines[0].pk}": "2000.50",
+            f"spend_{lines[1].pk}": "1000",
+            "progress_narrative": "Twelve groups ran.",
+            "challenges_and_risks": "Staff sickness.",
+            "safeguarding_incidents": "1",
+            "save": "1",
+        },
+    )
     assert stored(via_excel) == stored(via_web)
-    assert stored(via_excel)[0] == {"survivors-supported-women": Decimal("12"), "survivors-feeling-safer": Decimal("85.5")}
+    assert stored(via_excel)[0] == {
+        "survivors-supported-women": Decimal("12"),
+        "survivors-feeling-safer": Decimal("85.5"),
+    }
     # And the uploaded draft can be submitted like any other.
     services.submit_return(quarterly_return=via_excel, actor=provider, today=dt.date(2026, 11, 24))
 
 
 def test_every_error_is_listed_and_nothing_is_saved(active_award, provider):
     quarterly_return = first_return(active_award)
-    services.save_return_draft(quarterly_return=quarterly_return, actor=provider,
-                               fields={"progress_narrative": "Existing draft"})
-    bad = fill(build_template(quarterly_return), outcomes=("twelve", "-3"), spend=("=1+1", -5),
-               narrative={"B8": "lots"})
+    services.save_return_draft(
+        quarterly_return=quarterly_return, actor=provider, fields={"progress_narrative": "Existing draft"}
+    )
+    bad = fill(
+        build_template(quarterly_return), outcomes=("twelve", "-3"), spend=("=1+1", -5), narrative={"B8": "lots"}
+    )
     with pytest.raises(ValidationError) as error:
         parse_upload(quarterly_return, bad)
     messages = error.value.messages
-    assert 'Sheet \'Outcomes\', cell C7: expected a whole number, got "twelve"' in messages
-    assert 'Sheet \'Outcomes\', cell C8: expected a percentage from 0 to 100, 0 or more, got "-3"' in messages
+    assert "Sheet 'Outcomes', cell C7: expected a whole number, got \"twelve\"" in messages
+    assert "Sheet 'Outcomes', cell C8: expected a percentage from 0 to 100, 0 or more, got \"-3\"" in messages
     assert "Sheet 'Spend', cell C7: contains a formula; type the figure itself." in messages
     assert any(m.startswith("Sheet 'Spend', cell C8: expected an amount in pounds") and '"-5"' in m for m in messages)
-    assert 'Sheet \'Narrative\', cell B8: expected a whole number, got "lots"' in messages
+    assert "Sheet 'Narrative', cell B8: expected a whole number, got \"lots\"" in messages
     quarterly_return.refresh_from_db()
     assert quarterly_return.progress_narrative == "Existing draft" and not quarterly_return.results.exists()
 
@@ -156,8 +184,9 @@ def test_upload_page_lists_all_errors_and_keeps_the_draft(client, active_award, 
     client.force_login(provider)
     quarterly_return = first_return(active_award)
     bad = fill(build_template(quarterly_return), outcomes=("twelve", "200"))
-    response = client.post(reverse("outcomes_portal:return_upload", args=[quarterly_return.pk]),
-                           {"file": io.BytesIO(bad)})
+    response = client.post(
+        reverse("outcomes_portal:return_upload", args=[quarterly_return.pk]), {"file": io.BytesIO(bad)}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in body
@@ -168,7 +197,9 @@ def test_upload_page_lists_all_errors_and_keeps_the_draft(client, active_award, 
 
 def test_form_initial_round_trips_through_the_form(active_award, provider):
     quarterly_return = first_return(active_award)
-    form = ReturnForm(initial=ReturnForm.initial_for(quarterly_return),
-                      indicators=services.return_indicators(quarterly_return),
-                      budget_lines=services.return_budget_lines(quarterly_return))
+    form = ReturnForm(
+        initial=ReturnForm.initial_for(quarterly_return),
+        indicators=services.return_indicators(quarterly_return),
+        budget_lines=services.return_budget_lines(quarterly_return),
+    )
     assert len(form.indicator_fields) == 2 and len(form.spend_fields) == 2

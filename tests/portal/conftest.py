@@ -31,11 +31,13 @@ def zip_bytes(parts):
 
 
 def docx_bytes():
-    return zip_bytes({
-        "[Content_Types].xml": "<Types/>",
-        "_rels/.rels": "<Relationships/>",
-        "word/document.xml": "<w:document/>",
-    })
+    return zip_bytes(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "_rels/.rels": "<Relationships/>",
+            "word/document.xml": "<w:document/>",
+        }
+    )
 
 
 def make_call(**kwargs):
@@ -69,15 +71,23 @@ def other_provider(other_organisation):
 
 @pytest.fixture
 def draft(provider, organisation, open_call):
-    return factories.ApplicationFactory(call=open_call, organisation=organisation, created_by=provider,
-                                        project_title="", summary="")
+    return factories.ApplicationFactory(
+        call=open_call, organisation=organisation, created_by=provider, project_title="", summary=""
+    )
 
 
 def make_complete(application):
     """Fill every section of a draft so it can be submitted."""
     call = application.call
-    for name in ("project_title", "summary", "need_and_evidence", "delivery_plan", "beneficiaries",
-                 "safeguarding_approach", "themes_how"):
+    for name in (
+        "project_title",
+        "summary",
+        "need_and_evidence",
+        "delivery_plan",
+        "beneficiaries",
+        "safeguarding_approach",
+        "themes_how",
+    ):
         setattr(application, name, f"Some {name.replace('_', ' ')}")
     application.beneficiary_count = 40
     application.declares_information_true = application.declares_policies_in_place = True
@@ -87,13 +97,24 @@ def make_complete(application):
     outcome = ProposedOutcome.objects.create(application=application, indicator=Indicator.objects.library().first())
     for year in project_years(call):
         ProposedTarget.objects.create(outcome=outcome, financial_year=year, target=Decimal("10"))
-    BudgetLine.objects.create(application=application, category="staff", description="Worker",
-                              financial_year=project_years(call)[0], amount=Decimal("5000.00"))
+    BudgetLine.objects.create(
+        application=application,
+        category="staff",
+        description="Worker",
+        financial_year=project_years(call)[0],
+        amount=Decimal("5000.00"),
+    )
     for question in call.questions.all():
         Answer.objects.create(application=application, question=question, text="Because we can.")
     for kind in (AttachmentKind.SAFEGUARDING_POLICY, AttachmentKind.ACCOUNTS):
-        attachment = Attachment(application=application, kind=kind, original_name=f"{kind}.pdf",
-                                content_type="application/pdf", size=len(PDF_BYTES), sha256="0" * 64)
+        attachment = Attachment(
+            application=application,
+            kind=kind,
+            original_name=f"{kind}.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256="0" * 64,
+        )
         attachment.file.save("x.pdf", ContentFile(PDF_BYTES), save=False)
         attachment.save()
     return Application.objects.get(pk=application.pk)

@@ -17,11 +17,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def objects(provider, organisation, open_call):
     application = factories.ApplicationFactory(call=open_call, organisation=organisation, created_by=provider)
-    line = BudgetLine.objects.create(application=application, category="staff", description="x",
-                                     financial_year=2026, amount=1)
+    line = BudgetLine.objects.create(
+        application=application, category="staff", description="x", financial_year=2026, amount=1
+    )
     outcome = ProposedOutcome.objects.create(application=application, indicator=Indicator.objects.first())
-    attachment = Attachment(application=application, kind="other", original_name="a.pdf",
-                            content_type="application/pdf", size=len(PDF_BYTES), sha256="0" * 64)
+    attachment = Attachment(
+        application=application,
+        kind="other",
+        original_name="a.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+    )
     attachment.file.save("a.pdf", ContentFile(PDF_BYTES), save=False)
     attachment.save()
     return {"application": application, "line": line, "outcome": outcome, "attachment": attachment}
@@ -31,8 +38,10 @@ def application_urls(objects):
     a = objects["application"].pk
     return [
         reverse("portal:application", args=[a]),
-        *[reverse("portal:section", args=[a, key]) for key in
-          ("organisation", "project", "themes", "budget", "questions", "attachments")],
+        *[
+            reverse("portal:section", args=[a, key])
+            for key in ("organisation", "project", "themes", "budget", "questions", "attachments")
+        ],
         reverse("portal:outcome_add", args=[a]),
         reverse("portal:outcome_edit", args=[a, objects["outcome"].pk]),
         reverse("portal:outcome_delete", args=[a, objects["outcome"].pk]),
@@ -53,17 +62,22 @@ def test_owner_can_open_every_application_url(client, provider, objects):
 
 def test_anonymous_redirected_to_sign_in(client, objects, organisation, open_call):
     urls = application_urls(objects) + [
-        reverse("portal:dashboard"), reverse("portal:organisation"),
+        reverse("portal:dashboard"),
+        reverse("portal:organisation"),
         reverse("portal:organisation_detail", args=[organisation.pk]),
         reverse("portal:organisation_edit", args=[organisation.pk]),
-        reverse("portal:organisation_create"), reverse("portal:organisation_join"),
+        reverse("portal:organisation_create"),
+        reverse("portal:organisation_join"),
         reverse("portal:call", args=[open_call.pk]),
     ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("portal:login")), url
-    for url in (reverse("portal:application_start", args=[open_call.pk]), reverse("portal:resend_confirmation"),
-                reverse("portal:membership_decide", args=[1])):
+    for url in (
+        reverse("portal:application_start", args=[open_call.pk]),
+        reverse("portal:resend_confirmation"),
+        reverse("portal:membership_decide", args=[1]),
+    ):
         response = client.post(url)
         assert response.status_code == 302 and response.url.startswith(reverse("portal:login")), url
 
@@ -75,8 +89,13 @@ def test_other_organisations_provider_gets_404(client, other_provider, objects, 
         assert client.post(url, {"action": "later", "reason": "x"}).status_code == 404, url
     assert client.get(reverse("portal:organisation_detail", args=[organisation.pk])).status_code == 404
     assert client.get(reverse("portal:organisation_edit", args=[organisation.pk])).status_code == 404
-    assert client.post(reverse("portal:application_start", args=[objects["application"].call_id]),
-                       {"organisation": organisation.pk}).status_code == 404
+    assert (
+        client.post(
+            reverse("portal:application_start", args=[objects["application"].call_id]),
+            {"organisation": organisation.pk},
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.ASSESSOR, Role.EXECUTIVE, Role.ADMINISTRATOR])

@@ -14,10 +14,19 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 ORG_DATA = {
-    "name": "Crayford Women's Aid", "legal_form": "registered_charity", "charity_number": "1123456",
-    "company_number": "", "address_line_1": "2 Crayford Road", "address_line_2": "", "town": "Crayford",
-    "postcode": "da1 4aa", "website": "", "income_band": "10k_100k", "safeguarding_lead_name": "Pat Lead",
-    "safeguarding_lead_email": "pat@example.test", "is_specialist_vawg": "on",
+    "name": "Crayford Women's Aid",
+    "legal_form": "registered_charity",
+    "charity_number": "1123456",
+    "company_number": "",
+    "address_line_1": "2 Crayford Road",
+    "address_line_2": "",
+    "town": "Crayford",
+    "postcode": "da1 4aa",
+    "website": "",
+    "income_band": "10k_100k",
+    "safeguarding_lead_name": "Pat Lead",
+    "safeguarding_lead_email": "pat@example.test",
+    "is_specialist_vawg": "on",
 }
 
 
@@ -31,9 +40,15 @@ def confirmed_user(**kwargs):
 
 def test_sign_up_creates_account_and_emails_confirmation_link(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("portal:sign_up"), {
-            "first_name": "Ada", "last_name": "Lovel", "email": "Ada@Example.test", "password": "a-long-unusual-phrase-42",
-        })
+        response = client.post(
+            reverse("portal:sign_up"),
+            {
+                "first_name": "Ada",
+                "last_name": "Lovel",
+                "email": "Ada@Example.test",
+                "password": "a-long-unusual-phrase-42",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="ada@example.test")
     assert user.email_confirmed_at is None
@@ -48,9 +63,15 @@ def test_sign_up_creates_account_and_emails_confirmation_link(client, django_cap
 
 def test_sign_up_refuses_weak_password_and_duplicate_email(client):
     factories.UserFactory(email="taken@example.test")
-    response = client.post(reverse("portal:sign_up"), {
-        "first_name": "Ada", "last_name": "Lovel", "email": "taken@example.test", "password": "password",
-    })
+    response = client.post(
+        reverse("portal:sign_up"),
+        {
+            "first_name": "Ada",
+            "last_name": "Lovel",
+            "email": "taken@example.test",
+            "password": "password",
+        },
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "<title>Error: " in content
@@ -64,9 +85,11 @@ def test_confirmation_link_expired_or_tampered(client):
     token = accounts.confirmation_token(user)
     response = client.get(reverse("portal:confirm_email", args=[token + "x"]))
     assert response.status_code == 400 and "not valid" in response.content.decode()
-    signed_long_ago = signing.dumps({"user": user.pk, "email": user.email}, salt=accounts.CONFIRMATION_SALT,
-                                    compress=True)
+    signed_long_ago = signing.dumps(
+        {"user": user.pk, "email": user.email}, salt=accounts.CONFIRMATION_SALT, compress=True
+    )
     from unittest import mock
+
     with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() + 4 * 86400):
         response = client.get(reverse("portal:confirm_email", args=[signed_long_ago]))
     assert response.status_code == 400 and "expired" in response.content.decode()
@@ -108,7 +131,9 @@ def test_create_organisation_shows_model_validation_inline(client):
     assert not Organisation.objects.filter(name=ORG_DATA["name"]).exists()
 
 
-def test_join_request_pending_then_org_admin_approves(client, provider, organisation, django_capture_on_commit_callbacks):
+def test_join_request_pending_then_org_admin_approves(
+    client, provider, organisation, django_capture_on_commit_callbacks
+):
     joiner = confirmed_user()
     client.force_login(joiner)
     response = client.get(reverse("portal:organisation_join"), {"q": organisation.name[:6]})
@@ -146,9 +171,15 @@ def test_ordinary_member_and_other_org_cannot_decide(client, organisation, other
     member = factories.provider_user(organisation, org_role=MembershipRole.MEMBER)
     membership = accounts.request_to_join(actor=confirmed_user(), organisation=organisation)
     client.force_login(member)
-    assert client.post(reverse("portal:membership_decide", args=[membership.pk]), {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(reverse("portal:membership_decide", args=[membership.pk]), {"decision": "approve"}).status_code
+        == 404
+    )
     client.force_login(other_provider)
-    assert client.post(reverse("portal:membership_decide", args=[membership.pk]), {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(reverse("portal:membership_decide", args=[membership.pk]), {"decision": "approve"}).status_code
+        == 404
+    )
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.PENDING
     assert not AuditEntry.objects.filter(action="membership.approved").exists()
@@ -183,8 +214,10 @@ def test_password_reset_flow(client, django_capture_on_commit_callbacks):
     path = "/" + link_in(mail.outbox[0])
     response = client.get(path, follow=True)
     assert "Choose a new password" in response.content.decode()
-    response = client.post(response.redirect_chain[-1][0], {
-        "new_password1": "another-long-phrase-77", "new_password2": "another-long-phrase-77"})
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "another-long-phrase-77", "new_password2": "another-long-phrase-77"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("another-long-phrase-77")
@@ -192,7 +225,9 @@ def test_password_reset_flow(client, django_capture_on_commit_callbacks):
 
 def test_sign_in_and_sign_out(client):
     factories.UserFactory(email="in@example.test")
-    response = client.post(reverse("portal:login"), {"username": "in@example.test", "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("portal:login"), {"username": "in@example.test", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("portal:dashboard")).status_code == 200
     client.post(reverse("portal:logout"))

@@ -41,19 +41,20 @@ def test_start_application_from_open_call(client, provider, organisation, open_c
 
 
 def test_start_refused_when_call_not_open(client, provider, organisation):
-    closed = make_call(opens_at=timezone.now() - dt.timedelta(days=30),
-                                   closes_at=timezone.now() - dt.timedelta(days=1))
+    closed = make_call(opens_at=timezone.now() - dt.timedelta(days=30), closes_at=timezone.now() - dt.timedelta(days=1))
     client.force_login(provider)
-    response = client.post(reverse("portal:application_start", args=[closed.pk]), {"organisation": organisation.pk},
-                           follow=True)
+    response = client.post(
+        reverse("portal:application_start", args=[closed.pk]), {"organisation": organisation.pk}, follow=True
+    )
     assert "This call is not open for applications." in response.content.decode()
     assert not Application.objects.filter(call=closed).exists()
 
 
 def test_second_application_refused_unless_call_allows(client, provider, organisation, open_call, draft):
     client.force_login(provider)
-    response = client.post(reverse("portal:application_start", args=[open_call.pk]), {"organisation": organisation.pk},
-                           follow=True)
+    response = client.post(
+        reverse("portal:application_start", args=[open_call.pk]), {"organisation": organisation.pk}, follow=True
+    )
     assert "already has an application for this call" in response.content.decode()
     assert Application.objects.filter(call=open_call).count() == 1
     multiple = make_call(allow_multiple_applications=True)
@@ -98,9 +99,16 @@ def test_complete_draft_shows_every_section_completed(complete_draft):
 
 def project_data(**overrides):
     data = {
-        "project_title": "Safe Spaces", "summary": "A short summary.", "need_and_evidence": "Need.",
-        "delivery_plan": "Plan.", "beneficiaries": "Women in Bexley.", "beneficiary_count": "120",
-        "partners": ["bvsc"], "other_partners": "", "safeguarding_approach": "Trained staff.", "action": "later",
+        "project_title": "Safe Spaces",
+        "summary": "A short summary.",
+        "need_and_evidence": "Need.",
+        "delivery_plan": "Plan.",
+        "beneficiaries": "Women in Bexley.",
+        "beneficiary_count": "120",
+        "partners": ["bvsc"],
+        "other_partners": "",
+        "safeguarding_approach": "Trained staff.",
+        "action": "later",
     }
     data.update(overrides)
     return data
@@ -161,8 +169,10 @@ def test_theme_not_in_call_refused_even_when_tampered(client, provider, organisa
     call = make_call(themes=themes[:1])
     application = factories.ApplicationFactory(call=call, organisation=organisation, created_by=provider)
     client.force_login(provider)
-    response = client.post(section_url(application, "themes"),
-                           {"themes": [themes[1].pk], "themes_how": "By working together.", "action": "later"})
+    response = client.post(
+        section_url(application, "themes"),
+        {"themes": [themes[1].pk], "themes_how": "By working together.", "action": "later"},
+    )
     assert response.status_code == 200
     assert "Choose only themes this call funds" in response.content.decode()
     application.refresh_from_db()
@@ -175,8 +185,9 @@ def test_theme_not_in_call_refused_even_when_tampered(client, provider, organisa
 def test_themes_continue_needs_an_outcome_with_targets(client, provider, draft, open_call):
     client.force_login(provider)
     theme = open_call.themes.first()
-    response = client.post(section_url(draft, "themes"),
-                           {"themes": [theme.pk], "themes_how": "How.", "action": "continue"})
+    response = client.post(
+        section_url(draft, "themes"), {"themes": [theme.pk], "themes_how": "How.", "action": "continue"}
+    )
     assert response.status_code == 200
     assert "Propose at least one outcome" in response.content.decode()
     draft.refresh_from_db()
@@ -198,17 +209,24 @@ def test_add_library_outcome_with_targets_per_year(client, provider, draft, open
 def test_custom_outcome_needs_unit_and_theme_and_keeps_valid_targets(client, provider, draft, open_call):
     client.force_login(provider)
     year = service.project_years(open_call)[0]
-    response = client.post(reverse("portal:outcome_add", args=[draft.pk]),
-                           {"custom_name": "Women completing the course", f"target_{year}": "abc"})
+    response = client.post(
+        reverse("portal:outcome_add", args=[draft.pk]),
+        {"custom_name": "Women completing the course", f"target_{year}": "abc"},
+    )
     content = response.content.decode()
     assert "Choose the unit for your own indicator." in content
     assert "Choose the theme for your own indicator." in content
     assert not ProposedOutcome.objects.exists()
     theme = open_call.themes.first()
-    response = client.post(reverse("portal:outcome_add", args=[draft.pk]), {
-        "custom_name": "Women completing the course", "custom_unit": "count", "custom_theme": theme.pk,
-        f"target_{year}": "abc",
-    })
+    response = client.post(
+        reverse("portal:outcome_add", args=[draft.pk]),
+        {
+            "custom_name": "Women completing the course",
+            "custom_unit": "count",
+            "custom_theme": theme.pk,
+            f"target_{year}": "abc",
+        },
+    )
     assert response.status_code == 200
     outcome = ProposedOutcome.objects.get()
     assert outcome.custom_name == "Women completing the course"
@@ -226,8 +244,14 @@ def test_remove_outcome(client, provider, complete_draft):
 
 
 def budget(year, amount, action="add", **extra):
-    return {"category": "staff", "description": "Support worker", "financial_year": str(year), "amount": amount,
-            "action": action, **extra}
+    return {
+        "category": "staff",
+        "description": "Support worker",
+        "financial_year": str(year),
+        "amount": amount,
+        "action": action,
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -265,16 +289,19 @@ def test_budget_total_checked_against_call_range(client, provider, draft, open_c
     content = response.content.decode()
     assert "The total requested (£500.00) must be between £1,000.00 and £50,000.00" in content
     client.post(section_url(draft, "budget"), budget(year, "60000"))
-    assert "must be between" in client.post(section_url(draft, "budget"), {"action": "continue"},
-                                            follow=True).content.decode()
+    assert (
+        "must be between"
+        in client.post(section_url(draft, "budget"), {"action": "continue"}, follow=True).content.decode()
+    )
     assert BudgetLine.objects.count() == 2  # both lines are kept so the provider can fix them
 
 
 def test_budget_line_edit_and_remove(client, provider, draft, open_call):
     client.force_login(provider)
     year = service.project_years(open_call)[0]
-    line = BudgetLine.objects.create(application=draft, category="staff", description="Old", financial_year=year,
-                                     amount=Decimal("10"))
+    line = BudgetLine.objects.create(
+        application=draft, category="staff", description="Old", financial_year=year, amount=Decimal("10")
+    )
     client.post(reverse("portal:budget_line_edit", args=[draft.pk, line.pk]), budget(year, "20"))
     line.refresh_from_db()
     assert line.amount == Decimal("20.00")
@@ -296,8 +323,10 @@ def test_question_word_limit_enforced_and_valid_answers_kept(client, provider, o
     application = factories.ApplicationFactory(call=call, organisation=organisation, created_by=provider)
     first, second = call.questions.all()
     client.force_login(provider)
-    response = client.post(section_url(application, "questions"), {
-        f"answer_{first.pk}": "one two three four five six", f"answer_{second.pk}": "Fine.", "action": "later"})
+    response = client.post(
+        section_url(application, "questions"),
+        {f"answer_{first.pk}": "one two three four five six", f"answer_{second.pk}": "Fine.", "action": "later"},
+    )
     content = response.content.decode()
     assert "Use 5 words or fewer. You have used 6 words." in content
     assert 'data-maxwords="5"' in content
@@ -318,8 +347,9 @@ def test_required_question_required_on_continue(client, provider, draft, open_ca
 def test_upload_list_download_and_delete(client, provider, draft, django_capture_on_commit_callbacks):
     client.force_login(provider)
     upload = SimpleUploadedFile("Safeguarding policy.pdf", PDF_BYTES, content_type="application/pdf")
-    response = client.post(section_url(draft, "attachments"),
-                           {"kind": "safeguarding_policy", "file": upload, "action": "upload"})
+    response = client.post(
+        section_url(draft, "attachments"), {"kind": "safeguarding_policy", "file": upload, "action": "upload"}
+    )
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.original_name == "Safeguarding policy.pdf"
@@ -384,8 +414,9 @@ def test_declarations_required_on_continue(client, provider, complete_draft):
     complete_draft.declares_data_protection = False
     complete_draft.save()
     client.force_login(provider)
-    response = client.post(section_url(complete_draft, "declarations"),
-                           {"declares_information_true": "on", "action": "continue"})
+    response = client.post(
+        section_url(complete_draft, "declarations"), {"declares_information_true": "on", "action": "continue"}
+    )
     assert "Confirm that you will handle personal data lawfully." in response.content.decode()
     complete_draft.refresh_from_db()
     assert complete_draft.declares_information_true
@@ -416,8 +447,9 @@ def test_declarations_save_later_keeps_ticked_boxes(client, provider, complete_d
     complete_draft.declares_data_protection = False
     complete_draft.save()
     client.force_login(provider)
-    response = client.post(section_url(complete_draft, "declarations"),
-                           {"declares_policies_in_place": "on", "action": "later"})
+    response = client.post(
+        section_url(complete_draft, "declarations"), {"declares_policies_in_place": "on", "action": "later"}
+    )
     assert response.status_code == 302
     complete_draft.refresh_from_db()
     assert complete_draft.declares_policies_in_place and not complete_draft.declares_information_true
@@ -431,6 +463,8 @@ def test_money_is_typed_into_a_text_box_so_pounds_signs_and_commas_reach_the_ser
     assert 'type="text" name="amount"' in html
     assert 'type="number" name="amount"' not in html
     year = service.project_years(draft.call)[0]
-    client.post(url, {"category": "staff", "description": "Advocates", "financial_year": year,
-                      "amount": "£18,500", "action": "add"})
+    client.post(
+        url,
+        {"category": "staff", "description": "Advocates", "financial_year": year, "amount": "£18,500", "action": "add"},
+    )
     assert draft.budget_lines.get().amount == Decimal("18500.00")

@@ -13,13 +13,17 @@ from .conftest import make_call
 pytestmark = pytest.mark.django_db
 
 
-def test_dashboard_lists_open_calls_with_days_left_and_own_applications(client, provider, organisation,
-                                                                        other_organisation):
+def test_dashboard_lists_open_calls_with_days_left_and_own_applications(
+    client, provider, organisation, other_organisation
+):
     today = timezone.localdate()
     closes = dt.datetime(today.year, today.month, today.day, 12, 0, tzinfo=LONDON) + dt.timedelta(days=5)
     call = make_call(title="Night safety", closes_at=closes)
-    make_call(title="Long closed", opens_at=timezone.now() - dt.timedelta(days=60),
-              closes_at=timezone.now() - dt.timedelta(days=30))
+    make_call(
+        title="Long closed",
+        opens_at=timezone.now() - dt.timedelta(days=60),
+        closes_at=timezone.now() - dt.timedelta(days=30),
+    )
     factories.ApplicationFactory(call=call, organisation=organisation, created_by=provider, project_title="Ours")
     factories.ApplicationFactory(call=call, organisation=other_organisation, project_title="Theirs")
     client.force_login(provider)

@@ -33,11 +33,16 @@ def test_read_only_application_queries_bounded(client, provider, organisation, s
 
     from .conftest import make_complete
 
-    application = make_complete(factories.ApplicationFactory(call=make_call(), organisation=organisation,
-                                                             created_by=provider))
+    application = make_complete(
+        factories.ApplicationFactory(call=make_call(), organisation=organisation, created_by=provider)
+    )
     for n in range(size):
-        factories.BudgetLineFactory(application=application, amount="1.00", description=f"Line {n}",
-                                    financial_year=service.project_years(application.call)[0])
+        factories.BudgetLineFactory(
+            application=application,
+            amount="1.00",
+            description=f"Line {n}",
+            financial_year=service.project_years(application.call)[0],
+        )
     service.submit_application(actor=provider, application=application)
     client.force_login(provider)
     with django_assert_max_num_queries(25):

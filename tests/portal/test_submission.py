@@ -16,8 +16,9 @@ from .conftest import make_call, make_complete
 pytestmark = pytest.mark.django_db
 
 
-def test_submit_assigns_reference_locks_emails_and_audits(client, provider, complete_draft,
-                                                          django_capture_on_commit_callbacks):
+def test_submit_assigns_reference_locks_emails_and_audits(
+    client, provider, complete_draft, django_capture_on_commit_callbacks
+):
     client.force_login(provider)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:submit", args=[complete_draft.pk]))
@@ -63,8 +64,9 @@ def test_deliberate_second_submit_says_already_submitted(client, provider, compl
 
 def test_references_numbered_per_call(provider, organisation, other_provider, other_organisation, open_call):
     first = make_complete(factories.ApplicationFactory(call=open_call, organisation=organisation, created_by=provider))
-    second = make_complete(factories.ApplicationFactory(call=open_call, organisation=other_organisation,
-                                                       created_by=other_provider))
+    second = make_complete(
+        factories.ApplicationFactory(call=open_call, organisation=other_organisation, created_by=other_provider)
+    )
     service.submit_application(actor=provider, application=first)
     service.submit_application(actor=other_provider, application=second)
     first.refresh_from_db(), second.refresh_from_db()
@@ -79,8 +81,10 @@ def test_submit_refused_after_deadline(client, provider, complete_draft):
     call.save()
     client.force_login(provider)
     response = client.post(reverse("portal:submit", args=[complete_draft.pk]), follow=True)
-    assert ("This call closed at 12:00pm on 1 May 2026. Applications can no longer be submitted."
-            in response.content.decode())
+    assert (
+        "This call closed at midday on 1 May 2026. Applications can no longer be submitted."
+        in response.content.decode()
+    )
     complete_draft.refresh_from_db()
     assert complete_draft.status == ApplicationStatus.DRAFT and complete_draft.reference is None
     assert not AuditEntry.objects.filter(action="application.submitted").exists()
@@ -185,9 +189,15 @@ def test_after_withdrawal_org_can_apply_again(provider, organisation, submitted)
 
 def test_decision_feedback_shown_only_once_released(client, provider, commissioner, submitted):
     Application.objects.filter(pk=submitted.pk).update(status=ApplicationStatus.APPROVED)
-    decision = Decision.objects.create(application=submitted, outcome="approve", approved_amount=Decimal("4000"),
-                                       reduction_reason="Overheads trimmed.", feedback="Strong partnership plan.",
-                                       decided_by=commissioner, decided_at=timezone.now())
+    decision = Decision.objects.create(
+        application=submitted,
+        outcome="approve",
+        approved_amount=Decimal("4000"),
+        reduction_reason="Overheads trimmed.",
+        feedback="Strong partnership plan.",
+        decided_by=commissioner,
+        decided_at=timezone.now(),
+    )
     client.force_login(provider)
     page = client.get(reverse("portal:application", args=[submitted.pk])).content.decode()
     assert "Strong partnership plan." not in page and "Withdraw this application" not in page

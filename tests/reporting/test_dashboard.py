@@ -93,8 +93,8 @@ def test_dashboard_figures_reconcile_with_awards_and_payments(client, executive)
 
 def test_headline_figures(open_call):
     open_call.total_budget = Decimal("100000.00")
-    open_call.opens_at = dt.datetime(2026, 5, 1, 9, tzinfo=dt.timezone.utc)
-    open_call.closes_at = dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone.utc)
+    open_call.opens_at = dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC)
+    open_call.closes_at = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
     open_call.save()
     award = AwardFactory(call=open_call, amount=Decimal("40000.00"))
     AwardFactory(call=open_call, amount=Decimal("10000.00"), status="offered")
@@ -232,7 +232,7 @@ def test_calls_with_equal_budgets_both_count(open_call):
     from tests.factories import CallFactory
 
     for call in (open_call, CallFactory()):
-        call.opens_at = dt.datetime(2026, 5, 1, 9, tzinfo=dt.timezone.utc)
+        call.opens_at = dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC)
         call.total_budget = Decimal("50000.00")
         call.save()
     assert selectors.headline(selectors.Filters(financial_year=2026)).budget == Decimal("100000.00")
@@ -259,7 +259,7 @@ def test_charts_are_well_formed_svg():
 
 
 def test_money_filter_formats_negative_remaining_budget():
-    from outcomes.templatetags.reporting_tags import money
+    from commissioning.formats import money
 
     assert money(Decimal("-98793.36")) == "-£98,793.36"
     assert money(Decimal("1234.5")) == "£1,234.50"

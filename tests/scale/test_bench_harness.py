@@ -32,20 +32,43 @@ def test_every_entry_names_a_known_user_and_picker():
 
 
 def _result(scale, pages, floor_ms=10.0):
-    return {"scale": scale, "floors": {"admin:commissioner": {"status": "measured", "median_ms": floor_ms}},
-            "pages": pages}
+    return {
+        "scale": scale,
+        "floors": {"admin:commissioner": {"status": "measured", "median_ms": floor_ms}},
+        "pages": pages,
+    }
 
 
 def _page(name, queries, ms, kind="paginated", status="measured", floor_ms=10.0):
-    return {"name": name, "user": "commissioner", "floor": "admin", "kind": kind, "status": status,
-            "queries": queries, "median_ms": ms, "floor_ms": floor_ms, "reason": "URL name 'x' does not exist"}
+    return {
+        "name": name,
+        "user": "commissioner",
+        "floor": "admin",
+        "kind": kind,
+        "status": status,
+        "queries": queries,
+        "median_ms": ms,
+        "floor_ms": floor_ms,
+        "reason": "URL name 'x' does not exist",
+    }
 
 
 def test_verdicts_per_row():
-    small = _result("1", [_page("ok", 10, 20), _page("n+1", 10, 20), _page("slow", 5, 50), _page("later", 0, 0, status="not available")])
+    small = _result(
+        "1",
+        [_page("ok", 10, 20), _page("n+1", 10, 20), _page("slow", 5, 50), _page("later", 0, 0, status="not available")],
+    )
     # At scale 10 the machine was busier (floor 20 ms): "ok" doubled in raw time but not against its floor.
-    large = _result("10", [_page("ok", 10, 44, floor_ms=20), _page("n+1", 40, 21), _page("slow", 5, 52),
-                           _page("grows", 5, 60), _page("later", 0, 0, status="not available")])
+    large = _result(
+        "10",
+        [
+            _page("ok", 10, 44, floor_ms=20),
+            _page("n+1", 40, 21),
+            _page("slow", 5, 52),
+            _page("grows", 5, 60),
+            _page("later", 0, 0, status="not available"),
+        ],
+    )
     small["pages"].append(_page("grows", 5, 20))
     verdicts = {row["page"]["name"]: row["verdict"] for row in run.verdicts(small, large)}
     assert verdicts["ok"] == "meets targets"

@@ -134,9 +134,14 @@ def test_administrators_see_background_task_results_read_only(client, administra
     from django_tasks_db.models import DBTaskResult
 
     result = DBTaskResult.objects.create(
-        task_path="commissioning.notifications.deliver_email", args_kwargs={"args": [], "kwargs": {}},
-        status="FAILED", exception_class_path="smtplib.SMTPServerDisconnected", traceback="Traceback: refused",
-        queue_name="default", backend_name="default", priority=0,
+        task_path="commissioning.notifications.deliver_email",
+        args_kwargs={"args": [], "kwargs": {}},
+        status="FAILED",
+        exception_class_path="smtplib.SMTPServerDisconnected",
+        traceback="Traceback: refused",
+        queue_name="default",
+        backend_name="default",
+        priority=0,
     )
     client.force_login(administrator)
     listing = client.get(reverse("task_results:index"))
@@ -148,8 +153,9 @@ def test_administrators_see_background_task_results_read_only(client, administra
     assert client.get(reverse("task_results:index")).status_code == 302
 
 
-def test_production_backend_only_enqueues(settings, draft, provider, failing_mail, fixed_body,
-                                          django_capture_on_commit_callbacks):
+def test_production_backend_only_enqueues(
+    settings, draft, provider, failing_mail, fixed_body, django_capture_on_commit_callbacks
+):
     """With the database backend (production) the request only stores the task: the mail server is not
     contacted until the worker (`manage.py db_worker`) runs it, so a slow server cannot slow the request."""
     from django_tasks_db.models import DBTaskResult

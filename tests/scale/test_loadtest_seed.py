@@ -26,8 +26,7 @@ def _save_and_submit(client, provider):
 
     client.force_login(User.objects.get(email=provider["email"]))
     saved = client.post(provider["save_path"], adapter.save_fields(5, provider["number"]), follow=True)
-    assert adapter.save_acknowledged(type("R", (), {"ok": saved.status_code < 400,
-                                                    "text": saved.content.decode()})())
+    assert adapter.save_acknowledged(type("R", (), {"ok": saved.status_code < 400, "text": saved.content.decode()})())
     return client.post(provider["submit_path"], adapter.SUBMIT_FIELDS, follow=True).content.decode()
 
 

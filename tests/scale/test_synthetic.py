@@ -26,22 +26,43 @@ def fingerprint():
     return {
         "orgs": list(Organisation.objects.order_by("name").values_list("name", "legal_form", "income_band")),
         "users": list(User.objects.order_by("email").values_list("email", "first_name", "last_name")),
-        "calls": list(Call.objects.order_by("reference").values_list("reference", "opens_at", "closes_at", "max_grant")),
-        "apps": list(
-            Application.objects.order_by("call__reference", "organisation__name")
-            .values_list("call__reference", "organisation__name", "status", "reference", "project_title")
+        "calls": list(
+            Call.objects.order_by("reference").values_list("reference", "opens_at", "closes_at", "max_grant")
         ),
-        "scores": sorted(Score.objects.values_list("assessment__application__reference", "assessment__assessor__email",
-                                                   "criterion__name", "score")),
-        "awards": list(Award.objects.order_by("reference").values_list(
-            "reference", "amount", "start_date", *ALLOCATION_FIELDS.values())),
-        "returns": list(QuarterlyReturn.objects.order_by("award__reference", "financial_year", "quarter")
-                        .values_list("award__reference", "financial_year", "quarter", "status", "submitted_at")),
-        "payments": list(Payment.objects.order_by("award__reference", "sequence")
-                         .values_list("award__reference", "sequence", "amount", "status", "paid_on")),
-        "results": sorted(IndicatorResult.objects.values_list(
-            "quarterly_return__award__reference", "quarterly_return__financial_year", "quarterly_return__quarter",
-            "indicator__code", "actual")),
+        "apps": list(
+            Application.objects.order_by("call__reference", "organisation__name").values_list(
+                "call__reference", "organisation__name", "status", "reference", "project_title"
+            )
+        ),
+        "scores": sorted(
+            Score.objects.values_list(
+                "assessment__application__reference", "assessment__assessor__email", "criterion__name", "score"
+            )
+        ),
+        "awards": list(
+            Award.objects.order_by("reference").values_list(
+                "reference", "amount", "start_date", *ALLOCATION_FIELDS.values()
+            )
+        ),
+        "returns": list(
+            QuarterlyReturn.objects.order_by("award__reference", "financial_year", "quarter").values_list(
+                "award__reference", "financial_year", "quarter", "status", "submitted_at"
+            )
+        ),
+        "payments": list(
+            Payment.objects.order_by("award__reference", "sequence").values_list(
+                "award__reference", "sequence", "amount", "status", "paid_on"
+            )
+        ),
+        "results": sorted(
+            IndicatorResult.objects.values_list(
+                "quarterly_return__award__reference",
+                "quarterly_return__financial_year",
+                "quarterly_return__quarter",
+                "indicator__code",
+                "actual",
+            )
+        ),
     }
 
 
@@ -59,7 +80,9 @@ def test_builds_consistent_data_in_proportion():
     # Most applications are turned down (rejected after assessment or ineligible); about a quarter funded.
     decided = Application.objects.filter(call__closes_at__lt=synthetic._aware(TODAY)).count()
     assert 0.2 < approved / decided < 0.32
-    turned_down = Application.objects.filter(status__in=[ApplicationStatus.REJECTED, ApplicationStatus.INELIGIBLE]).count()
+    turned_down = Application.objects.filter(
+        status__in=[ApplicationStatus.REJECTED, ApplicationStatus.INELIGIBLE]
+    ).count()
     assert turned_down > decided / 2
     assert QuarterlyReturn.objects.count() == Payment.objects.count() == awards * synthetic.QUARTERS_PER_AWARD
     assessed = Application.objects.filter(status__in=synthetic.ASSESSED).count()

@@ -27,10 +27,16 @@ def entries(db, organisation, other_organisation, commissioner):
     application = factories.ApplicationFactory(organisation=organisation, call=call)
     other = factories.ApplicationFactory(organisation=other_organisation, call=call)
     return [
-        audit.record(actor=commissioner, action="application.submitted", obj=application, from_state="draft",
-                     to_state="submitted"),
-        audit.record(actor=None, action="application.withdrawn", obj=other, from_state="submitted",
-                     to_state="withdrawn"),
+        audit.record(
+            actor=commissioner,
+            action="application.submitted",
+            obj=application,
+            from_state="draft",
+            to_state="submitted",
+        ),
+        audit.record(
+            actor=None, action="application.withdrawn", obj=other, from_state="submitted", to_state="withdrawn"
+        ),
         audit.record(actor=commissioner, action="call.updated", obj=call),
     ]
 
@@ -109,8 +115,12 @@ def test_no_add_edit_or_delete_urls_exist_and_posts_change_nothing(client, admin
     otp_login(client, administrator)
     before = list(AuditEntry.objects.values_list("pk", "action", "comment"))
     pk = entries[0].pk
-    for path in [f"/admin/audit/edit/{pk}/", f"/admin/audit/delete/{pk}/", "/admin/audit/new/",
-                 f"/admin/audit/inspect/{pk}/"]:
+    for path in [
+        f"/admin/audit/edit/{pk}/",
+        f"/admin/audit/delete/{pk}/",
+        "/admin/audit/new/",
+        f"/admin/audit/inspect/{pk}/",
+    ]:
         response = client.post(path, {"action": "tampered", "comment": "tampered"})
         assert response.status_code in (403, 404, 405), path
     assert list(AuditEntry.objects.values_list("pk", "action", "comment")) == before
@@ -163,8 +173,9 @@ def test_adding_and_removing_a_role_is_audited(provider):
 def test_clearing_roles_and_changes_from_the_group_side_are_audited(provider, commissioner):
     group = Group.objects.get(name=Role.EXECUTIVE)
     group.user_set.add(commissioner)
-    assert AuditEntry.objects.filter(action="role.added", object_id=str(commissioner.pk),
-                                     data__groups=["Executive"]).exists()
+    assert AuditEntry.objects.filter(
+        action="role.added", object_id=str(commissioner.pk), data__groups=["Executive"]
+    ).exists()
     commissioner.groups.clear()
     removed = AuditEntry.objects.get(action="role.removed", object_id=str(commissioner.pk))
     assert removed.data == {"groups": ["Commissioner", "Executive"]}
@@ -177,9 +188,13 @@ def test_role_change_in_the_admin_records_the_administrator_as_actor(client, adm
     response = client.post(
         reverse("wagtailusers_users:edit", args=[provider.pk]),
         {
-            "email": provider.email, "first_name": provider.first_name, "last_name": provider.last_name,
-            "is_active": "on", "groups": [str(g.pk) for g in provider.groups.all()] + [str(group.pk)],
-            "password1": "", "password2": "",
+            "email": provider.email,
+            "first_name": provider.first_name,
+            "last_name": provider.last_name,
+            "is_active": "on",
+            "groups": [str(g.pk) for g in provider.groups.all()] + [str(group.pk)],
+            "password1": "",
+            "password2": "",
         },
     )
     assert response.status_code == 302

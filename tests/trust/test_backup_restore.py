@@ -29,8 +29,14 @@ from tests.conftest import otp_login
 ROOT = Path(settings.BASE_DIR)
 # Derived or transient tables that a restore rebuilds or does not need (documented in the README).
 DUMP_EXCLUDES = [
-    "contenttypes", "auth.permission", "sessions", "wagtailsearch", "axes", "django_tasks_database",
-    "wagtailadmin.admin", "wagtailcore.referenceindex",
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "wagtailsearch",
+    "axes",
+    "django_tasks_database",
+    "wagtailadmin.admin",
+    "wagtailcore.referenceindex",
 ]
 COUNTED_APPS = ["commissioning", "outcomes", "cms", "otp_totp", "otp_static", "wagtailcore"]
 
@@ -42,7 +48,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Sum
 from commissioning.models import BudgetLine, Call, User
 # wagtailcore.ReferenceIndex is derived data: not dumped; rebuilt after a restore (rebuild_references_index).
-counts = {m._meta.label: m._base_manager.count() for a in %r for m in apps.get_app_config(a).get_models()
+counts = {m._meta.label: m._base_manager.count() for a in COUNTED_APPS for m in apps.get_app_config(a).get_models()
           if m._meta.label != "wagtailcore.ReferenceIndex"}
 counts["auth.Group"] = Group.objects.count()
 counts["user_groups"] = User.groups.through.objects.count()
@@ -53,7 +59,7 @@ totals = {
     "groups_of": sorted((u.email, g) for u in User.objects.all() for g in u.groups.values_list("name", flat=True)),
 }
 print("RESULT" + json.dumps({"counts": counts, "totals": totals}))
-""" % (COUNTED_APPS,)
+""".replace("COUNTED_APPS", repr(COUNTED_APPS))
 
 
 def populate():
@@ -62,11 +68,11 @@ def populate():
     commissioner = factories.staff_user(Role.COMMISSIONER)
     call = factories.CallFactory(total_budget=Decimal("250000.00"))
     for amount in ["1234.56", "99999.99", "0.01"]:
-        app = factories.ApplicationFactory(call=call, organisation=factories.OrganisationFactory(),
-                                           status=ApplicationStatus.SUBMITTED)
+        app = factories.ApplicationFactory(
+            call=call, organisation=factories.OrganisationFactory(), status=ApplicationStatus.SUBMITTED
+        )
         factories.BudgetLineFactory(application=app, amount=Decimal(amount))
-        audit.record(actor=provider, action="application.submitted", obj=app, from_state="draft",
-                     to_state="submitted")
+        audit.record(actor=provider, action="application.submitted", obj=app, from_state="draft", to_state="submitted")
     factories.AssessmentFactory(application=app)
     from django.test import Client
 
@@ -96,7 +102,7 @@ def manage_env(database_url):
 def state_of(database_url):
     result = run([sys.executable, "manage.py", "shell", "-c", COUNT_SCRIPT], manage_env(database_url))
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
-    return json.loads(line[len("RESULT"):])
+    return json.loads(line[len("RESULT") :])
 
 
 def pg_url(name):
@@ -126,8 +132,15 @@ def test_dumpdata_then_loaddata_into_an_empty_database_keeps_counts_and_totals(t
     assert Decimal(before["totals"]["budget_lines"]) == expected["budget_total"]
     assert before["counts"]["commissioning.Application"] == 3
     dump = tmp_path / "backup.json"
-    call_command("dumpdata", "--natural-foreign", "--natural-primary", "--indent", "0",
-                 *[arg for app in DUMP_EXCLUDES for arg in ("-e", app)], output=str(dump))
+    call_command(
+        "dumpdata",
+        "--natural-foreign",
+        "--natural-primary",
+        "--indent",
+        "0",
+        *[arg for app in DUMP_EXCLUDES for arg in ("-e", app)],
+        output=str(dump),
+    )
     if connection.vendor == "postgresql":
         with FreshPostgresDatabase() as target:
             after = restore_with_loaddata(pg_url(target.name), dump)
@@ -167,9 +180,28 @@ def test_pg_dump_then_pg_restore_into_a_fresh_database(tmp_path):
     user = settings.DATABASES["default"]["USER"]
     run(["pg_dump", "-Fc", "--no-owner", "-h", host, "-p", port, "-U", user, "-f", str(archive), source], env)
     with FreshPostgresDatabase() as target:
-        run(["pg_restore", "--no-owner", "--exit-on-error", "-h", host, "-p", port, "-U", user,
-             "-d", target.name, str(archive)], env)
+        run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--exit-on-error",
+                "-h",
+                host,
+                "-p",
+                port,
+                "-U",
+                user,
+                "-d",
+                target.name,
+                str(archive),
+            ],
+            env,
+        )
         after = state_of(pg_url(target.name))
     assert_same(before, after)
     assert Decimal(after["totals"]["budget_lines"]) == BudgetLine.objects.aggregate(t=Sum("amount"))["t"]
-    assert after["counts"]["commissioning.Call"] == Call.objects.count() == apps.get_model("commissioning", "Call").objects.count()
+    assert (
+        after["counts"]["commissioning.Call"]
+        == Call.objects.count()
+        == apps.get_model("commissioning", "Call").objects.count()
+    )

@@ -34,8 +34,9 @@ def project_url(application):
 
 def test_a_megabyte_narrative_is_refused_with_the_limit_and_other_answers_are_kept(client, provider, draft):
     client.force_login(provider)
-    response = client.post(project_url(draft), {"summary": MEGABYTE, "delivery_plan": "Weekly groups.",
-                                                "action": "later"})
+    response = client.post(
+        project_url(draft), {"summary": MEGABYTE, "delivery_plan": "Weekly groups.", "action": "later"}
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "<title>Error: " in body
     assert f"This must be 20,000 characters or fewer. You entered {len(MEGABYTE)} characters." in body
@@ -60,8 +61,11 @@ def test_staff_long_text_is_capped_too(client, commissioner, organisation):
     from commissioning.admin_views.forms import DecisionForm, ReasonForm
     from outcomes.forms import ReviewForm
 
-    for form in (DecisionForm({"outcome": "reject", "feedback": MEGABYTE}), ReasonForm({"reason": MEGABYTE}),
-                 ReviewForm({"decision": "approve", "comments": MEGABYTE})):
+    for form in (
+        DecisionForm({"outcome": "reject", "feedback": MEGABYTE}),
+        ReasonForm({"reason": MEGABYTE}),
+        ReviewForm({"decision": "approve", "comments": MEGABYTE}),
+    ):
         assert not form.is_valid()
         assert any("20,000 characters or fewer" in message for messages in form.errors.values() for message in messages)
 
@@ -72,8 +76,10 @@ def test_script_tags_are_escaped_on_the_provider_and_staff_pages(client, provide
     draft.refresh_from_db()
     assert draft.summary == SCRIPT  # stored as typed
     Application.objects.filter(pk=draft.pk).update(status="submitted")
-    pages = [(provider, reverse("portal:application", args=[draft.pk])),
-             (commissioner, reverse("assessment_admin:application", args=[draft.pk]))]
+    pages = [
+        (provider, reverse("portal:application", args=[draft.pk])),
+        (commissioner, reverse("assessment_admin:application", args=[draft.pk])),
+    ]
     for person, url in pages:
         client.force_login(person)
         body = client.get(url).content.decode()
@@ -114,8 +120,7 @@ def test_a_tampered_organisation_id_is_refused(client, provider, other_organisat
     """The apply button's hidden organisation field changed to another organisation's id."""
     call = factories.CallFactory()
     client.force_login(provider)
-    response = client.post(reverse("portal:application_start", args=[call.pk]),
-                           {"organisation": other_organisation.pk})
+    response = client.post(reverse("portal:application_start", args=[call.pk]), {"organisation": other_organisation.pk})
     assert response.status_code in (403, 404)
     assert not Application.objects.filter(call=call).exists()
     assert Organisation.objects.get(pk=other_organisation.pk).applications.count() == 0

@@ -52,19 +52,26 @@ def test_two_submissions_of_the_same_return_at_once_give_one():
     organisation = factories.OrganisationFactory()
     provider = factories.provider_user(organisation)
     commissioner = factories.staff_user("Commissioner")
-    award = accept_award(award=award_for(approved_application(organisation=organisation), commissioner),
-                         actor=provider, typed_name="Pat Provider")
+    award = accept_award(
+        award=award_for(approved_application(organisation=organisation), commissioner),
+        actor=provider,
+        typed_name="Pat Provider",
+    )
     quarterly_return = award.returns.order_by("financial_year", "quarter").first()
     results = {i.pk: Decimal("9") for i, _ in return_services.return_indicators(quarterly_return)}
     spend = {line.pk: Decimal("1000.00") for line in return_services.return_budget_lines(quarterly_return)}
     return_services.save_return_draft(
-        quarterly_return=quarterly_return, actor=provider, results=results, spend=spend,
+        quarterly_return=quarterly_return,
+        actor=provider,
+        results=results,
+        spend=spend,
         fields={"progress_narrative": "Groups ran.", "challenges_and_risks": "None.", "safeguarding_incidents": 0},
     )
 
     def submit():
-        return_services.submit_return(quarterly_return=QuarterlyReturn.objects.get(pk=quarterly_return.pk),
-                                      actor=provider, today=AFTER)
+        return_services.submit_return(
+            quarterly_return=QuarterlyReturn.objects.get(pk=quarterly_return.pk), actor=provider, today=AFTER
+        )
 
     outcomes = race(submit, submit)
     assert sorted(outcomes)[1] == "ok" and outcomes.count("ok") == 1, outcomes
@@ -81,22 +88,31 @@ def test_a_decision_and_a_withdrawal_racing_leave_one_consistent_state(attempt):
     provider = factories.provider_user(organisation)
     commissioner = factories.staff_user("Commissioner")
     application = factories.ApplicationFactory(organisation=organisation, status="moderated")
-    BudgetLine.objects.create(application=application, category="staff", description="Worker",
-                              financial_year=2025, amount=Decimal("5000.00"))
+    BudgetLine.objects.create(
+        application=application, category="staff", description="Worker", financial_year=2025, amount=Decimal("5000.00")
+    )
 
     def decide():
-        record_decision(application=Application.objects.get(pk=application.pk), actor=commissioner,
-                        outcome=DecisionOutcome.APPROVE, feedback="Strong bid.")
+        record_decision(
+            application=Application.objects.get(pk=application.pk),
+            actor=commissioner,
+            outcome=DecisionOutcome.APPROVE,
+            feedback="Strong bid.",
+        )
 
     def withdraw():
-        withdraw_application(actor=provider, application=Application.objects.get(pk=application.pk),
-                             reason="Our project lead has left.")
+        withdraw_application(
+            actor=provider, application=Application.objects.get(pk=application.pk), reason="Our project lead has left."
+        )
 
     outcomes = race(decide, withdraw) if attempt % 2 == 0 else race(withdraw, decide)[::-1]
     assert outcomes.count("ok") == 1, outcomes
     final = Application.objects.get(pk=application.pk)
-    moves = list(AuditEntry.objects.for_object(application).filter(action__startswith="application.")
-                 .values_list("action", flat=True))
+    moves = list(
+        AuditEntry.objects.for_object(application)
+        .filter(action__startswith="application.")
+        .values_list("action", flat=True)
+    )
     if outcomes[0] == "ok":  # the decision won: approved, never withdrawn
         assert final.status == "approved" and final.withdrawn_at is None
         assert Decision.objects.filter(application=application).count() == 1

@@ -47,15 +47,21 @@ def test_one_application_per_organisation_per_call_unless_allowed(organisation):
 
 def test_theme_allocation_must_sum_to_100_percent(award):
     refused(lambda: Award.objects.filter(pk=award.pk).update(support_bp=award.support_bp + 1))
-    refused(lambda: Award.objects.filter(pk=award.pk).update(prevention_bp=-1, support_bp=award.support_bp + 1
-                                                             + award.prevention_bp))
+    refused(
+        lambda: Award.objects.filter(pk=award.pk).update(
+            prevention_bp=-1, support_bp=award.support_bp + 1 + award.prevention_bp
+        )
+    )
 
 
-@pytest.mark.parametrize("change", [
-    {"amount": Decimal("-0.01")},
-    {"clawback_amount": Decimal("-1.00")},
-    {"final_spend": Decimal("-1.00")},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount": Decimal("-0.01")},
+        {"clawback_amount": Decimal("-1.00")},
+        {"final_spend": Decimal("-1.00")},
+    ],
+)
 def test_award_money_is_never_negative(award, change):
     refused(lambda: Award.objects.filter(pk=award.pk).update(**change))
 
@@ -71,8 +77,12 @@ def test_payment_budget_line_and_decision_amounts_are_never_negative(award):
 def test_one_return_per_award_per_quarter(award):
     quarterly_return = award.returns.first()
     refused(lambda: copy_of(quarterly_return))
-    assert QuarterlyReturn.objects.filter(award=award, financial_year=quarterly_return.financial_year,
-                                          quarter=quarterly_return.quarter).count() == 1
+    assert (
+        QuarterlyReturn.objects.filter(
+            award=award, financial_year=quarterly_return.financial_year, quarter=quarterly_return.quarter
+        ).count()
+        == 1
+    )
 
 
 def test_one_score_per_assessor_per_criterion(organisation):

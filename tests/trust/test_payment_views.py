@@ -16,8 +16,9 @@ def payment(organisation, commissioner):
 def test_an_assessor_or_executive_posting_a_payment_button_is_refused(otp_client, assessor, executive, payment, action):
     for person in (assessor, executive):
         client = otp_client(person)
-        response = client.post(f"/admin/outcomes/payments/{payment.pk}/{action}/",
-                               {"paid_on": "2025-05-01", "reference": "X1"})
+        response = client.post(
+            f"/admin/outcomes/payments/{payment.pk}/{action}/", {"paid_on": "2025-05-01", "reference": "X1"}
+        )
         # Wagtail answers PermissionDenied with its dashboard and a "no permission" message.
         assert response.status_code == 302 and response["Location"] == "/admin/"
     payment.refresh_from_db()

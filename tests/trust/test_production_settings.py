@@ -87,11 +87,19 @@ def test_base_and_production_require_staff_two_factor():
     assert re.search(r'^STAFF_2FA_REQUIRED = env_bool\("STAFF_2FA_REQUIRED", True\)$', base, re.M)
     assert re.search(r"^STAFF_2FA_REQUIRED = True$", production, re.M)
     result = subprocess.run(
-        [sys.executable, "-c", "import django; from django.conf import settings; django.setup(); "
-         "print(settings.STAFF_2FA_REQUIRED)"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**{k: v for k, v in os.environ.items() if k != "STAFF_2FA_REQUIRED"},
-             "DJANGO_SETTINGS_MODULE": "config.settings.base"},
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; django.setup(); print(settings.STAFF_2FA_REQUIRED)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "STAFF_2FA_REQUIRED"},
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        },
     )
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
 
@@ -99,7 +107,10 @@ def test_base_and_production_require_staff_two_factor():
 def test_password_validators_and_inactivity_expiry_are_on():
     names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
     assert names == [
-        "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator"
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
     ]
     assert settings.AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"]["min_length"] == 10
     assert settings.SESSION_SAVE_EVERY_REQUEST is True

@@ -52,17 +52,30 @@ def unsuccessful(status, ended_at, organisation=None, **kwargs):
     Score.objects.create(assessment=assessment, criterion=app.call.criteria.first(), score=2, comment="Weak plan")
     storage = storages["private"]
     name = storage.save(f"applications/{app.pk}/file", ContentFile(b"%PDF-1.4 private"))
-    Attachment.objects.create(application=app, kind="other", file=name, original_name="policy.pdf",
-                              content_type="application/pdf", size=16, sha256="0" * 64)
+    Attachment.objects.create(
+        application=app,
+        kind="other",
+        file=name,
+        original_name="policy.pdf",
+        content_type="application/pdf",
+        size=16,
+        sha256="0" * 64,
+    )
     if status == ApplicationStatus.REJECTED:
-        Decision.objects.create(application=app, outcome="reject", feedback="Not funded because…",
-                                decided_by=factories.staff_user(Role.COMMISSIONER), decided_at=ended_at)
+        Decision.objects.create(
+            application=app,
+            outcome="reject",
+            feedback="Not funded because…",
+            decided_by=factories.staff_user(Role.COMMISSIONER),
+            decided_at=ended_at,
+        )
     elif status == ApplicationStatus.WITHDRAWN:
         Application.objects.filter(pk=app.pk).update(withdrawn_at=ended_at, withdrawn_reason="Staff left")
     else:
         Application.objects.filter(pk=app.pk).update(ineligible_reason="No constitution")
-        entry = audit.record(actor=None, action="application.ineligible", obj=app, from_state="submitted",
-                             to_state="ineligible")
+        entry = audit.record(
+            actor=None, action="application.ineligible", obj=app, from_state="submitted", to_state="ineligible"
+        )
         # Back-date the audit entry the way time would have (the model refuses save() of existing rows).
         AuditEntry._base_manager.filter(pk=entry.pk).update(created_at=ended_at)
     app.refresh_from_db()
@@ -77,8 +90,9 @@ def data(db):
         "old_ineligible": unsuccessful(ApplicationStatus.INELIGIBLE, LONG_AGO),
         "recent_rejected": unsuccessful(ApplicationStatus.REJECTED, RECENT),
         "recent_ineligible": unsuccessful(ApplicationStatus.INELIGIBLE, RECENT),
-        "approved": factories.ApplicationFactory(status=ApplicationStatus.APPROVED, reference="APP-OK",
-                                                 delivery_plan="Funded plan"),
+        "approved": factories.ApplicationFactory(
+            status=ApplicationStatus.APPROVED, reference="APP-OK", delivery_plan="Funded plan"
+        ),
     }
 
 
@@ -139,8 +153,17 @@ def test_apply_anonymises_old_unsuccessful_and_keeps_statistics(data, accounts, 
         app = Application.objects.get(pk=data[key].pk)
         assert app.project_title == ANONYMISED_TITLE
         assert app.anonymised_at is not None
-        for name in ["summary", "need_and_evidence", "delivery_plan", "beneficiaries", "safeguarding_approach",
-                     "themes_how", "other_partners", "withdrawn_reason", "ineligible_reason"]:
+        for name in [
+            "summary",
+            "need_and_evidence",
+            "delivery_plan",
+            "beneficiaries",
+            "safeguarding_approach",
+            "themes_how",
+            "other_partners",
+            "withdrawn_reason",
+            "ineligible_reason",
+        ]:
             assert getattr(app, name) == "", name
         assert not app.attachments.exists()
         assert set(app.answers.values_list("text", flat=True)) == {""}
@@ -149,8 +172,9 @@ def test_apply_anonymises_old_unsuccessful_and_keeps_statistics(data, accounts, 
         # Kept for statistics.
         assert app.status == data[key].status
         assert app.call_id == data[key].call_id and app.organisation_id == data[key].organisation_id
-        assert AuditEntry.objects.filter(action="retention.application_anonymised", object_id=str(app.pk),
-                                         actor=None).exists()
+        assert AuditEntry.objects.filter(
+            action="retention.application_anonymised", object_id=str(app.pk), actor=None
+        ).exists()
     old.refresh_from_db()
     assert Application.objects.get(pk=old.pk).total_requested == total_before == Decimal("12000.50")
     assert set(old.themes.values_list("pk", flat=True)) == themes_before

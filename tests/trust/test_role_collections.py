@@ -12,8 +12,9 @@ MEDIA = {"add_image", "change_image", "choose_image", "add_document", "change_do
 
 def root_codenames(role):
     return set(
-        GroupCollectionPermission.objects.filter(group__name=role.value, collection=Collection.get_first_root_node())
-        .values_list("permission__codename", flat=True)
+        GroupCollectionPermission.objects.filter(
+            group__name=role.value, collection=Collection.get_first_root_node()
+        ).values_list("permission__codename", flat=True)
     )
 
 

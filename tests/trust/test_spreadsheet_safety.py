@@ -68,12 +68,17 @@ def xlsm(data):
 
 
 def external_link(data):
-    return rewrite(data, add=[(
-        "xl/externalLinks/externalLink1.xml",
-        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b'<externalBook r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
-        b"</externalLink>",
-    )])
+    return rewrite(
+        data,
+        add=[
+            (
+                "xl/externalLinks/externalLink1.xml",
+                b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b'<externalBook r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+                b"</externalLink>",
+            )
+        ],
+    )
 
 
 def zip_bomb(data):
@@ -104,8 +109,11 @@ HOSTILE = {
 def quarterly_return(organisation, commissioner, provider):
     from outcomes.services.awards import accept_award
 
-    award = accept_award(award=award_for(approved_application(organisation=organisation), commissioner),
-                         actor=provider, typed_name="Pat Provider")
+    award = accept_award(
+        award=award_for(approved_application(organisation=organisation), commissioner),
+        actor=provider,
+        typed_name="Pat Provider",
+    )
     return award.returns.order_by("financial_year", "quarter").first()
 
 
@@ -151,8 +159,9 @@ def test_return_upload_refuses_a_formula_in_an_input_cell(client, provider, quar
 def test_return_upload_refuses_a_forged_award_with_the_meta_sheet_message(client, provider, quarterly_return):
     client.force_login(provider)
     # Another organisation's award: its id and reference typed into the hidden Meta sheet.
-    other = award_for(approved_application(organisation=factories.OrganisationFactory()),
-                      factories.staff_user("Commissioner"))
+    other = award_for(
+        approved_application(organisation=factories.OrganisationFactory()), factories.staff_user("Commissioner")
+    )
     book = openpyxl.load_workbook(io.BytesIO(filled_template(quarterly_return)))
     for row in book["Meta"].iter_rows():
         if row[0].value == "award_id":
@@ -218,8 +227,13 @@ def injected(db, commissioner, provider, organisation):
 
 def xlsx_values(content):
     book = openpyxl.load_workbook(io.BytesIO(content))
-    return [cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-            if isinstance(cell.value, str)]
+    return [
+        cell.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
 
 
 def test_application_export_neutralises_formulas(client, commissioner, injected):
@@ -229,8 +243,11 @@ def test_application_export_neutralises_formulas(client, commissioner, injected)
         response = client.get(reverse("assessment_admin:export", args=[call.pk, fmt]))
         assert response.status_code == 200
         content = b"".join(response.streaming_content) if response.streaming else response.content
-        values = (xlsx_values(content) if fmt == "xlsx"
-                  else [v for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for v in row])
+        values = (
+            xlsx_values(content)
+            if fmt == "xlsx"
+            else [v for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for v in row]
+        )
         assert NEUTRALISED in values
         assert INJECTION not in values
 
@@ -255,8 +272,11 @@ def test_data_exports_neutralise_formulas(client, commissioner, injected, datase
     client.force_login(commissioner)
     response = client.get(reverse("reporting:export", args=[dataset, fmt]))
     assert response.status_code == 200
-    values = (xlsx_values(response.content) if fmt == "xlsx"
-              else [v for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for v in row])
+    values = (
+        xlsx_values(response.content)
+        if fmt == "xlsx"
+        else [v for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for v in row]
+    )
     assert NEUTRALISED in values and INJECTION not in values
 
 

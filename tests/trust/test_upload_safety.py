@@ -30,11 +30,17 @@ def zipped(parts, method=zipfile.ZIP_DEFLATED):
 
 BAD_FILES = {
     "exe renamed .pdf": ("accounts.pdf", EXE, "not a real .pdf file"),
-    "html renamed .pdf": ("policy.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>",
-                          "not a real .pdf file"),
+    "html renamed .pdf": (
+        "policy.pdf",
+        b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+        "not a real .pdf file",
+    ),
     "zip renamed .docx": ("policy.docx", zipped({"notes.txt": "hello"}), "is not a real document of that type"),
-    "10 MB zip renamed .xlsx": ("accounts.xlsx", zipped({"data.bin": os.urandom(10 * 1024 * 1024)}, zipfile.ZIP_STORED),
-                                "must be smaller than 10 MB"),
+    "10 MB zip renamed .xlsx": (
+        "accounts.xlsx",
+        zipped({"data.bin": os.urandom(10 * 1024 * 1024)}, zipfile.ZIP_STORED),
+        "must be smaller than 10 MB",
+    ),
     "empty file": ("policy.pdf", b"", "is empty"),
 }
 
@@ -123,8 +129,11 @@ def test_return_template_download_is_an_attachment_never_sniffed(client, provide
     from outcomes.services.awards import accept_award
     from tests.outcomes.conftest import approved_application, award_for
 
-    award = accept_award(award=award_for(approved_application(organisation=organisation), commissioner),
-                         actor=provider, typed_name="Pat Provider")
+    award = accept_award(
+        award=award_for(approved_application(organisation=organisation), commissioner),
+        actor=provider,
+        typed_name="Pat Provider",
+    )
     client.force_login(provider)
     quarterly_return = award.returns.order_by("financial_year", "quarter").first()
     response = client.get(reverse("outcomes_portal:return_template", args=[quarterly_return.pk]))

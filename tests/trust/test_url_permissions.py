@@ -10,8 +10,8 @@ Whatever the outcome, provider B and the executive must never see organisation A
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -58,11 +58,10 @@ def roles(names, outcome):
 PUBLIC = expect(OK)
 SIGNED_IN_ONLY = expect(OK, anonymous=LOGIN)
 # A Wagtail admin screen only administrators may use.
-ADMINISTRATORS_ONLY = expect(
-    DENIED, **roles([ANON, *PROVIDERS], LOGIN), administrator=OK
-)
+ADMINISTRATORS_ONLY = expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN), administrator=OK)
 # A Wagtail admin screen for commissioners and administrators (calls, themes, indicators, organisations).
 COMMISSIONING_STAFF = expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN), commissioner=OK, administrator=OK)
+
 
 # Staff screens in the Wagtail admin: outsiders are sent to sign in; staff without the power are refused.
 def staff_screen(**allowed):
@@ -153,46 +152,79 @@ ROUTES = [
     Route("portal:organisation_join", expect({OK, FORBIDDEN, REDIRECT}, anonymous=LOGIN)),
     Route("portal:organisation_detail", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["org_a"].pk}),
     Route("portal:organisation_edit", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["org_a"].pk}),
-    Route("portal:membership_decide", OWN_ORGANISATION_POST, method="post",
-          kwargs=lambda o: {"pk": o["membership"].pk}, data=lambda o: {"decision": "approve"}),
+    Route(
+        "portal:membership_decide",
+        OWN_ORGANISATION_POST,
+        method="post",
+        kwargs=lambda o: {"pk": o["membership"].pk},
+        data=lambda o: {"decision": "approve"},
+    ),
     # --- calls and applications (provider portal) -------------------------------------------------------------
     Route("portal:call", SIGNED_IN_ONLY, kwargs=lambda o: {"pk": o["call"].pk}),
     Route("portal:application", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["application"].pk}),
     Route("portal:section", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk, "key": "project"}),
     Route("portal:outcome_add", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk}),
-    Route("portal:outcome_edit", OWN_ORGANISATION,
-          kwargs=lambda o: {"pk": o["draft"].pk, "outcome_pk": o["proposed"].pk}),
-    Route("portal:outcome_delete", OWN_ORGANISATION,
-          kwargs=lambda o: {"pk": o["draft"].pk, "outcome_pk": o["proposed"].pk}),
+    Route(
+        "portal:outcome_edit", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk, "outcome_pk": o["proposed"].pk}
+    ),
+    Route(
+        "portal:outcome_delete",
+        OWN_ORGANISATION,
+        kwargs=lambda o: {"pk": o["draft"].pk, "outcome_pk": o["proposed"].pk},
+    ),
     Route("portal:budget_line_edit", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk, "line_pk": o["line"].pk}),
-    Route("portal:budget_line_delete", OWN_ORGANISATION,
-          kwargs=lambda o: {"pk": o["draft"].pk, "line_pk": o["line"].pk}),
-    Route("portal:attachment_delete", OWN_ORGANISATION,
-          kwargs=lambda o: {"pk": o["draft"].pk, "attachment_pk": o["draft_file"].pk}),
+    Route(
+        "portal:budget_line_delete", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk, "line_pk": o["line"].pk}
+    ),
+    Route(
+        "portal:attachment_delete",
+        OWN_ORGANISATION,
+        kwargs=lambda o: {"pk": o["draft"].pk, "attachment_pk": o["draft_file"].pk},
+    ),
     # The file of an application under assessment: its people, its assigned assessor and commissioning staff.
-    Route("portal:attachment_download",
-          expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a=OK, provider_b=NOT_FOUND,
-                 **roles([ASSIGNED, COMMISSIONER, ADMINISTRATOR], OK)),
-          kwargs=lambda o: {"pk": o["application"].pk, "attachment_pk": o["attachment"].pk}),
-    Route("portal:submitted", expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT},
-                                     provider_b=NOT_FOUND), kwargs=lambda o: {"pk": o["application"].pk}),
+    Route(
+        "portal:attachment_download",
+        expect(
+            {FORBIDDEN, NOT_FOUND},
+            anonymous=LOGIN,
+            provider_a=OK,
+            provider_b=NOT_FOUND,
+            **roles([ASSIGNED, COMMISSIONER, ADMINISTRATOR], OK),
+        ),
+        kwargs=lambda o: {"pk": o["application"].pk, "attachment_pk": o["attachment"].pk},
+    ),
+    Route(
+        "portal:submitted",
+        expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT}, provider_b=NOT_FOUND),
+        kwargs=lambda o: {"pk": o["application"].pk},
+    ),
     Route("portal:submit", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["draft"].pk}),
     Route("portal:withdraw", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["application"].pk}),
     # Starting an application for organisation A: A's people only (B's provider may not name A).
-    Route("portal:application_start",
-          expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a=REDIRECT, provider_b={FORBIDDEN, NOT_FOUND}),
-          method="post", kwargs=lambda o: {"pk": o["fresh_call"].pk}, data=lambda o: {"organisation": o["org_a"].pk}),
+    Route(
+        "portal:application_start",
+        expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a=REDIRECT, provider_b={FORBIDDEN, NOT_FOUND}),
+        method="post",
+        kwargs=lambda o: {"pk": o["fresh_call"].pk},
+        data=lambda o: {"organisation": o["org_a"].pk},
+    ),
     # --- awards and returns (provider portal) -----------------------------------------------------------------
     Route("outcomes_portal:awards", expect(FORBIDDEN, anonymous=LOGIN, provider_a=OK, provider_b=OK)),
     Route("outcomes_portal:award", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["award"].pk}),
     Route("outcomes_portal:agreement", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["award"].pk}),
     # Already accepted: organisation A's own post is answered with the award page again (a clear message).
-    Route("outcomes_portal:accept", expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT},
-                                           provider_b=NOT_FOUND),
-          method="post", kwargs=lambda o: {"pk": o["award"].pk}),
-    Route("outcomes_portal:decline", expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT},
-                                            provider_b=NOT_FOUND),
-          method="post", kwargs=lambda o: {"pk": o["award"].pk}),
+    Route(
+        "outcomes_portal:accept",
+        expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT}, provider_b=NOT_FOUND),
+        method="post",
+        kwargs=lambda o: {"pk": o["award"].pk},
+    ),
+    Route(
+        "outcomes_portal:decline",
+        expect({FORBIDDEN, NOT_FOUND}, anonymous=LOGIN, provider_a={OK, REDIRECT}, provider_b=NOT_FOUND),
+        method="post",
+        kwargs=lambda o: {"pk": o["award"].pk},
+    ),
     Route("outcomes_portal:return", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["return"].pk}),
     Route("outcomes_portal:return_template", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["return"].pk}),
     Route("outcomes_portal:return_upload", OWN_ORGANISATION, kwargs=lambda o: {"pk": o["return"].pk}),
@@ -202,7 +234,11 @@ ROUTES = [
     Route("assessment_admin:application", APPLICATION_READERS, kwargs=lambda o: {"pk": o["application"].pk}),
     Route("assessment_admin:attachment", APPLICATION_READERS, kwargs=lambda o: {"pk": o["attachment"].pk}),
     # Already declared "no conflict": the assigned assessor is taken on to scoring.
-    Route("assessment_admin:declare", staff_screen(assessor_assigned=REDIRECT), kwargs=lambda o: {"pk": o["application"].pk}),
+    Route(
+        "assessment_admin:declare",
+        staff_screen(assessor_assigned=REDIRECT),
+        kwargs=lambda o: {"pk": o["application"].pk},
+    ),
     Route("assessment_admin:score", staff_screen(assessor_assigned=OK), kwargs=lambda o: {"pk": o["application"].pk}),
     Route("assessment_admin:eligibility", COMMISSIONERS, kwargs=lambda o: {"pk": o["application"].pk}),
     Route("assessment_admin:assign", COMMISSIONERS, kwargs=lambda o: {"pk": o["application"].pk}),
@@ -211,12 +247,24 @@ ROUTES = [
     Route("assessment_admin:moderation", COMMISSIONERS, kwargs=lambda o: {"call_pk": o["call"].pk}),
     Route("assessment_admin:export", COMMISSIONERS, kwargs=lambda o: {"call_pk": o["call"].pk, "fmt": "csv"}),
     # Form posts without their fields: the commissioning staff get the page back with a message.
-    Route("assessment_admin:bulk_assign", staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
-          method="post", kwargs=lambda o: {"call_pk": o["call"].pk}),
-    Route("assessment_admin:release", staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
-          method="post", kwargs=lambda o: {"call_pk": o["call"].pk}),
-    Route("assessment_admin:reopen", staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
-          method="post", kwargs=lambda o: {"assessment_pk": o["assessment"].pk}),
+    Route(
+        "assessment_admin:bulk_assign",
+        staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+        method="post",
+        kwargs=lambda o: {"call_pk": o["call"].pk},
+    ),
+    Route(
+        "assessment_admin:release",
+        staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+        method="post",
+        kwargs=lambda o: {"call_pk": o["call"].pk},
+    ),
+    Route(
+        "assessment_admin:reopen",
+        staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+        method="post",
+        kwargs=lambda o: {"assessment_pk": o["assessment"].pk},
+    ),
     # --- awards, returns and payments (staff) -----------------------------------------------------------------
     Route("outcomes_admin:awards", COMMISSIONERS),
     Route("outcomes_admin:award", COMMISSIONERS, kwargs=lambda o: {"pk": o["award"].pk}),
@@ -226,10 +274,18 @@ ROUTES = [
     Route("outcomes_admin:returns", COMMISSIONERS),
     Route("outcomes_admin:return_review", COMMISSIONERS, kwargs=lambda o: {"pk": o["return"].pk}),
     Route("outcomes_admin:payments", COMMISSIONERS),
-    Route("outcomes_admin:payment_approve", staff_screen(commissioner={OK, REDIRECT}, administrator={OK, REDIRECT}),
-          method="post", kwargs=lambda o: {"pk": o["payment"].pk}),
-    Route("outcomes_admin:payment_record", staff_screen(commissioner={OK, REDIRECT}, administrator={OK, REDIRECT}),
-          method="post", kwargs=lambda o: {"pk": o["payment"].pk}),
+    Route(
+        "outcomes_admin:payment_approve",
+        staff_screen(commissioner={OK, REDIRECT}, administrator={OK, REDIRECT}),
+        method="post",
+        kwargs=lambda o: {"pk": o["payment"].pk},
+    ),
+    Route(
+        "outcomes_admin:payment_record",
+        staff_screen(commissioner={OK, REDIRECT}, administrator={OK, REDIRECT}),
+        method="post",
+        kwargs=lambda o: {"pk": o["payment"].pk},
+    ),
     # --- reporting (staff; the executive sees totals, never an application's text) ---------------------------
     Route("reporting:dashboard", REPORTING_READERS),
     Route("reporting:theme", REPORTING_READERS, kwargs=lambda o: {"slug": o["theme"].slug}),
@@ -250,42 +306,69 @@ ROUTES = [
 
 # The rest of the project's URL configuration: families of third-party URLs, named by namespace or prefix.
 WAGTAIL_ADMIN_NAMESPACES = [
-    "wagtailadmin_pages", "wagtailadmin_api", "wagtailadmin_collections", "wagtailadmin_editing_sessions",
-    "wagtailadmin_reports", "wagtailadmin_workflows", "wagtaildocs", "wagtaildocs_chooser", "wagtailembeds",
-    "wagtailforms", "wagtailimages", "wagtailimages_chooser", "wagtailredirects", "wagtailsettings",
-    "wagtailsites", "wagtailsnippets", "wagtailusers_groups", "wagtailusers_users",
+    "wagtailadmin_pages",
+    "wagtailadmin_api",
+    "wagtailadmin_collections",
+    "wagtailadmin_editing_sessions",
+    "wagtailadmin_reports",
+    "wagtailadmin_workflows",
+    "wagtaildocs",
+    "wagtaildocs_chooser",
+    "wagtailembeds",
+    "wagtailforms",
+    "wagtailimages",
+    "wagtailimages_chooser",
+    "wagtailredirects",
+    "wagtailsettings",
+    "wagtailsites",
+    "wagtailsnippets",
+    "wagtailusers_groups",
+    "wagtailusers_users",
 ]
 GROUPS = [
-    Group("Foundation viewsets' other views (add, edit, delete, history, usage...)",
-          lambda name, route: bool(name) and name.split(":")[0] in {"calls", "organisations", "indicators", "themes"}),
+    Group(
+        "Foundation viewsets' other views (add, edit, delete, history, usage...)",
+        lambda name, route: bool(name) and name.split(":")[0] in {"calls", "organisations", "indicators", "themes"},
+    ),
     Group("Audit viewset", lambda name, route: bool(name) and name.startswith("audit:")),
-    Group("Task results viewset (administrators; read-only)",
-          lambda name, route: bool(name) and name.startswith("task_results:")),
-    Group("Wagtail admin namespaces",
-          lambda name, route: bool(name) and name.split(":")[0] in WAGTAIL_ADMIN_NAMESPACES,
-          samples=[
-              # Images and documents are granted per collection: role_sync gives the site editors the root.
-              Route("wagtailimages:index", COMMISSIONING_STAFF),
-              Route("wagtaildocs:index", COMMISSIONING_STAFF),
-              # Wagtail's choosers open for any admin user but list only what that person may choose.
-              Route("wagtailimages_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
-              Route("wagtaildocs_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
-              Route("wagtailusers_users:index", ADMINISTRATORS_ONLY),
-              Route("wagtailusers_users:edit", ADMINISTRATORS_ONLY, kwargs=lambda o: {"pk": o["users"][PROV_A].pk}),
-              Route("wagtailusers_groups:index", ADMINISTRATORS_ONLY),
-              Route("wagtailsites:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
-              Route("wagtailredirects:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
-              # Commissioners and administrators edit the public site: Wagtail's page reports are theirs too.
-              Route("wagtailadmin_reports:aging_pages", COMMISSIONING_STAFF),
-          ]),
-    Group("Wagtail admin un-namespaced views (pages explorer, choosers, account, tags, bulk actions)",
-          lambda name, route: route.startswith("admin/") and (
-              name is None or (":" not in name and name.startswith(("wagtailadmin_", "wagtail_bulk"))))
-          ),
-    Group("Wagtail documents and private-page passwords (public; Wagtail checks collection privacy)",
-          lambda name, route: name in {"wagtaildocs_serve", "wagtaildocs_authenticate_with_password",
-                                       "wagtailcore_authenticate_with_password"},
-          outsiders={OK, NOT_FOUND, REDIRECT}),
+    Group(
+        "Task results viewset (administrators; read-only)",
+        lambda name, route: bool(name) and name.startswith("task_results:"),
+    ),
+    Group(
+        "Wagtail admin namespaces",
+        lambda name, route: bool(name) and name.split(":")[0] in WAGTAIL_ADMIN_NAMESPACES,
+        samples=[
+            # Images and documents are granted per collection: role_sync gives the site editors the root.
+            Route("wagtailimages:index", COMMISSIONING_STAFF),
+            Route("wagtaildocs:index", COMMISSIONING_STAFF),
+            # Wagtail's choosers open for any admin user but list only what that person may choose.
+            Route("wagtailimages_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
+            Route("wagtaildocs_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
+            Route("wagtailusers_users:index", ADMINISTRATORS_ONLY),
+            Route("wagtailusers_users:edit", ADMINISTRATORS_ONLY, kwargs=lambda o: {"pk": o["users"][PROV_A].pk}),
+            Route("wagtailusers_groups:index", ADMINISTRATORS_ONLY),
+            Route("wagtailsites:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
+            Route("wagtailredirects:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
+            # Commissioners and administrators edit the public site: Wagtail's page reports are theirs too.
+            Route("wagtailadmin_reports:aging_pages", COMMISSIONING_STAFF),
+        ],
+    ),
+    Group(
+        "Wagtail admin un-namespaced views (pages explorer, choosers, account, tags, bulk actions)",
+        lambda name, route: (
+            route.startswith("admin/")
+            and (name is None or (":" not in name and name.startswith(("wagtailadmin_", "wagtail_bulk"))))
+        ),
+    ),
+    Group(
+        "Wagtail documents and private-page passwords (public; Wagtail checks collection privacy)",
+        lambda name, route: (
+            name
+            in {"wagtaildocs_serve", "wagtaildocs_authenticate_with_password", "wagtailcore_authenticate_with_password"}
+        ),
+        outsiders={OK, NOT_FOUND, REDIRECT},
+    ),
 ]
 
 
@@ -320,7 +403,9 @@ def entry_for(name, route):
 
 
 def test_every_url_pattern_has_a_table_entry():
-    missing = sorted(f"{name or '(unnamed)'}  [{route}]" for name, route in all_patterns() if entry_for(name, route) is None)
+    missing = sorted(
+        f"{name or '(unnamed)'}  [{route}]" for name, route in all_patterns() if entry_for(name, route) is None
+    )
     assert not missing, (
         f"{len(missing)} URL pattern(s) have no entry in tests/trust/test_url_permissions.py (add a Route to "
         "ROUTES, or a Group for a third-party family):\n  " + "\n  ".join(missing)
@@ -343,8 +428,9 @@ def world(db, settings):
     org_a = factories.OrganisationFactory(name="Organisation A")
     org_b = factories.OrganisationFactory(name="Organisation B")
     call = factories.CallFactory()
-    application = factories.ApplicationFactory(call=call, organisation=org_a, project_title=SECRET,
-                                               summary=f"{SECRET} summary", status="under_assessment")
+    application = factories.ApplicationFactory(
+        call=call, organisation=org_a, project_title=SECRET, summary=f"{SECRET} summary", status="under_assessment"
+    )
     users = {
         PROV_A: factories.provider_user(org_a),
         PROV_B: factories.provider_user(org_b),
@@ -356,8 +442,12 @@ def world(db, settings):
         ADMINISTRATOR: factories.staff_user(Role.ADMINISTRATOR),
     }
     factories.AssessmentFactory(application=application, assessor=users[ASSIGNED], status=AssessmentStatus.NO_CONFLICT)
-    factories.AssessmentFactory(application=application, assessor=users[CONFLICTED],
-                                status=AssessmentStatus.CONFLICTED, conflict_description="Trustee")
+    factories.AssessmentFactory(
+        application=application,
+        assessor=users[CONFLICTED],
+        status=AssessmentStatus.CONFLICTED,
+        conflict_description="Trustee",
+    )
     entry = audit.record(actor=users[PROV_A], action="application.submitted", obj=application)
     from django.core.files.base import ContentFile
 
@@ -366,17 +456,35 @@ def world(db, settings):
     from tests.outcomes.conftest import approved_application, award_for
 
     attachment = Attachment.objects.create(
-        application=application, kind="other", original_name=f"{SECRET}.pdf", content_type="application/pdf",
-        size=len(PDF_BYTES), sha256="0" * 64, file=ContentFile(PDF_BYTES, name="a.pdf"))
+        application=application,
+        kind="other",
+        original_name=f"{SECRET}.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        file=ContentFile(PDF_BYTES, name="a.pdf"),
+    )
     # A draft of organisation A's, for the editing pages (budget line, proposed outcome, file).
-    draft = factories.ApplicationFactory(call=factories.CallFactory(), organisation=org_a, project_title=f"{SECRET} draft",
-                                         summary=f"{SECRET} draft summary", status="draft")
-    line = BudgetLine.objects.create(application=draft, category="staff", description=f"{SECRET} worker",
-                                     financial_year=2025, amount="100.00")
+    draft = factories.ApplicationFactory(
+        call=factories.CallFactory(),
+        organisation=org_a,
+        project_title=f"{SECRET} draft",
+        summary=f"{SECRET} draft summary",
+        status="draft",
+    )
+    line = BudgetLine.objects.create(
+        application=draft, category="staff", description=f"{SECRET} worker", financial_year=2025, amount="100.00"
+    )
     proposed = ProposedOutcome.objects.create(application=draft, indicator=Indicator.objects.first())
     draft_file = Attachment.objects.create(
-        application=draft, kind="other", original_name=f"{SECRET}-draft.pdf", content_type="application/pdf",
-        size=len(PDF_BYTES), sha256="0" * 64, file=ContentFile(PDF_BYTES, name="b.pdf"))
+        application=draft,
+        kind="other",
+        original_name=f"{SECRET}-draft.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        file=ContentFile(PDF_BYTES, name="b.pdf"),
+    )
     joiner = factories.UserFactory()
     pending = Membership.objects.create(user=joiner, organisation=org_a)
     # An accepted award of organisation A's, with its returns and payments.
@@ -387,11 +495,24 @@ def world(db, settings):
     to_award = approved_application(organisation=org_a, reference="TRUST-A-002")
 
     return {
-        "org_a": org_a, "org_b": org_b, "call": call, "application": application, "users": users,
-        "audit_entry": entry, "theme": Theme.objects.first(), "indicator": Indicator.objects.first(),
-        "attachment": attachment, "draft": draft, "line": line, "proposed": proposed, "draft_file": draft_file,
-        "membership": pending, "award": award, "return": award.returns.order_by("due_date").first(),
-        "payment": award.payments.order_by("sequence").first(), "to_award": to_award,
+        "org_a": org_a,
+        "org_b": org_b,
+        "call": call,
+        "application": application,
+        "users": users,
+        "audit_entry": entry,
+        "theme": Theme.objects.first(),
+        "indicator": Indicator.objects.first(),
+        "attachment": attachment,
+        "draft": draft,
+        "line": line,
+        "proposed": proposed,
+        "draft_file": draft_file,
+        "membership": pending,
+        "award": award,
+        "return": award.returns.order_by("due_date").first(),
+        "payment": award.payments.order_by("sequence").first(),
+        "to_award": to_award,
         "fresh_call": factories.CallFactory(),
         "assessment": application.assessments.get(assessor=users[ASSIGNED]),
     }
@@ -424,9 +545,12 @@ def check(client, world, role, entry):
     got = classify(response)
     problems = []
     if got not in entry.expected[role]:
-        problems.append(f"{entry.method.upper()} {url} ({entry.name}) as {role}: got {got}, "
-                        f"expected {sorted(entry.expected[role])}")
-    if role in {PROV_B, EXECUTIVE, UNASSIGNED, CONFLICTED, ANON} and SECRET.encode() in getattr(response, "content", b""):
+        problems.append(
+            f"{entry.method.upper()} {url} ({entry.name}) as {role}: got {got}, expected {sorted(entry.expected[role])}"
+        )
+    if role in {PROV_B, EXECUTIVE, UNASSIGNED, CONFLICTED, ANON} and SECRET.encode() in getattr(
+        response, "content", b""
+    ):
         problems.append(f"{url} ({entry.name}) as {role}: shows organisation A's application")
     return problems
 
@@ -441,7 +565,13 @@ def test_every_listed_route_gives_the_intended_outcome_for_each_role(client, wor
     assert not problems, "\n".join(problems)
 
 
-CONVERTER_VALUES = {"int": "999999", "str": "x", "slug": "x", "path": "x/y", "uuid": "00000000-0000-0000-0000-000000000000"}
+CONVERTER_VALUES = {
+    "int": "999999",
+    "str": "x",
+    "slug": "x",
+    "path": "x/y",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def sample_path(route):

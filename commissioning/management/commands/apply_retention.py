@@ -40,7 +40,9 @@ class Command(BaseCommand):
             )
             return
         deleted = retention.apply(plan)
-        self.stdout.write(self.style.SUCCESS(
-            f"Anonymised {len(plan.applications)} application(s) ({deleted} attachment(s) deleted) and "
-            f"deactivated {len(plan.accounts)} account(s)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Anonymised {len(plan.applications)} application(s) ({deleted} attachment(s) deleted) and "
+                f"deactivated {len(plan.accounts)} account(s)."
+            )
+        )

@@ -23,10 +23,12 @@ class Command(BaseCommand):
         try:
             user = User.objects.get_by_natural_key(email.strip())
         except User.DoesNotExist:
-            raise CommandError(f"No account has the email address {email!r}.")
+            raise CommandError(f"No account has the email address {email!r}.") from None
         with transaction.atomic():
             totp, _ = TOTPDevice.objects.filter(user=user).delete()
             static, _ = StaticDevice.objects.filter(user=user).delete()
             audit.record(actor=None, action="security.2fa_reset", obj=user, comment=reason)
-        self.stdout.write(f"Removed {totp + static} device record(s) for {user.email}. "
-                          "They will be asked to set up two-step sign-in again.")
+        self.stdout.write(
+            f"Removed {totp + static} device record(s) for {user.email}. "
+            "They will be asked to set up two-step sign-in again."
+        )

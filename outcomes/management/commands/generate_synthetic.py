@@ -13,15 +13,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, required=True, help="1 = one borough; 10 = London-sized; 0.05 = tiny.")
+        parser.add_argument(
+            "--scale", type=float, required=True, help="1 = one borough; 10 = London-sized; 0.05 = tiny."
+        )
         parser.add_argument("--seed", type=int, default=1, help="The same seed (and --today) gives the same data.")
-        parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                            help="The date the data is 'as of' (YYYY-MM-DD); defaults to today.")
-        parser.add_argument("--force", action="store_true",
-                            help="Add synthetic data even though the database holds other (real or demo) data.")
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="The date the data is 'as of' (YYYY-MM-DD); defaults to today.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add synthetic data even though the database holds other (real or demo) data.",
+        )
         parser.add_argument("--replace", action="store_true", help="Delete earlier synthetic data first.")
-        parser.add_argument("--password", default=None,
-                            help="Password for every synthetic account (default: none; accounts cannot sign in).")
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="Password for every synthetic account (default: none; accounts cannot sign in).",
+        )
 
     def handle(self, *args, scale, seed, today, force, replace, password, **options):
         if scale <= 0:
@@ -42,7 +54,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         for label, count in result.counts.items():
             self.stdout.write(f"  {label:<20} {count:>9,}")
-        self.stdout.write(self.style.SUCCESS(f"Synthetic data at scale {scale:g} built in {time.monotonic() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Synthetic data at scale {scale:g} built in {time.monotonic() - started:.1f} s.")
+        )
 
     def _progress(self, label, done, total):
         # A plain-text bar redrawn in place: no extra dependency, readable in CI logs (one final line per phase).

@@ -16,8 +16,10 @@ DUE_SOON_DAYS = 7
 
 def _recipients(organisation_ids):
     by_org = {}
-    for org_id, email in Membership.objects.approved().filter(organisation_id__in=organisation_ids).values_list(
-        "organisation_id", "user__email"
+    for org_id, email in (
+        Membership.objects.approved()
+        .filter(organisation_id__in=organisation_ids)
+        .values_list("organisation_id", "user__email")
     ):
         by_org.setdefault(org_id, []).append(email)
     return by_org
