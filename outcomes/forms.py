@@ -7,9 +7,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from commissioning import formats
 from commissioning.govuk_forms import GovukFormMixin, word_limited
 from commissioning.models import IndicatorUnit, Theme
-from commissioning.text_limits import LongTextLimitMixin
+from commissioning.staff_forms import FieldGrid, StaffFormMixin
 
 from .models import ALLOCATION_FIELDS, PaymentBasis
 from .services.awards import allocation_from_percentages
@@ -89,7 +90,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             name = f"result_{indicator.pk}"
             hint = f"{IndicatorUnit(indicator.unit).label}. Enter {UNIT_EXPECTATION[indicator.unit]}."
             if target is not None:
-                hint += f" Target this quarter: {target.normalize():f}."
+                hint += f" Target this quarter: {formats.figure(target)}."
             self.fields[name] = FigureField(unit=indicator.unit, label=indicator.name, help_text=hint)
             self.indicator_fields.append(name)
         self.spend_fields = []
@@ -98,7 +99,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             self.fields[name] = FigureField(
                 unit=IndicatorUnit.POUNDS,
                 label=f"Spend on {line.description} ({line.get_category_display()})",
-                help_text=f"In pounds, like 1250.00. Budget for the year: £{line.amount:,.2f}.",
+                help_text=f"In pounds, like 1250.00. Budget for the year: {formats.money(line.amount)}.",
             )
             self.spend_fields.append(name)
         # Field order on the page: figures, then spend, then the narrative.
@@ -188,7 +189,7 @@ class DeclineAwardForm(GovukFormMixin, forms.Form):
 
 
 # --------------------------------------------------------------------------------------------------
-# Admin forms (rendered inside the Wagtail admin)
+# Admin forms (rendered inside the Wagtail admin by commissioning.staff_forms)
 
 
 class AllocationMixin:
@@ -203,6 +204,8 @@ class AllocationMixin:
                 max_value=100,
                 decimal_places=2,
                 initial=Decimal(initial_bp.get(slug, 0)) / 100,
+                help_text="Share of the award counted against this theme, up to 2 decimal places. "
+                "The four themes must add up to exactly 100.",
             )
 
     def clean_allocation(self):
@@ -216,33 +219,90 @@ class AllocationMixin:
             return None
 
 
-class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
-    amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+class TargetGridMixin:
+    """Quarterly targets as one field per indicator and quarter, drawn as a grid (indicator × quarter)."""
+
+    def add_target_fields(self, cells, *, required):
+        """``cells``: [(name, indicator, financial_year, quarter, initial)]."""
+        self.target_cells = []
+        for name, indicator, financial_year, quarter, initial in cells:
+            self.fields[name] = forms.DecimalField(
+                label=f"{indicator.name}, {formats.quarter(financial_year, quarter)}",
+                min_value=0,
+                decimal_places=2,
+                max_digits=12,
+                initial=initial,
+                required=required,
+                help_text=f"{IndicatorUnit(indicator.unit).label} expected in the quarter.",
+                widget=forms.NumberInput(attrs={"class": "bcsp-grid__input", "step": "any"}),
+            )
+            self.target_cells.append((name, indicator, (financial_year, quarter)))
+
+    def grids(self):
+        if not getattr(self, "target_cells", None):
+            return []
+        quarters = sorted({period for _, _, period in self.target_cells})
+        indicators = {}
+        for name, indicator, period in self.target_cells:
+            indicators.setdefault(indicator.pk, (indicator, {}))[1][period] = self[name]
+        rows = [
+            (f"{indicator.name} ({IndicatorUnit(indicator.unit).label.lower()})", [cells.get(q) for q in quarters])
+            for indicator, cells in indicators.values()
+        ]
+        return [
+            FieldGrid(
+                caption="Quarterly targets",
+                row_heading="Indicator",
+                columns=[formats.quarter(*period) for period in quarters],
+                rows=rows,
+                help_text="One figure per indicator and financial quarter. Counts are whole numbers.",
+            )
+        ]
+
+
+class AwardForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form):
+    amount = forms.DecimalField(
+        label="Amount (£)",
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        max_digits=12,
+        help_text="Pre-filled with the approved amount. In pounds and pence.",
+    )
+    start_date = forms.DateField(
+        label="Start date", help_text="The first day of the funded project. Pre-filled with the first of this month."
+    )
+    end_date = forms.DateField(
+        label="End date", help_text="The last day of the funded project, within the call's maximum length."
+    )
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Any conditions of the grant, shown in the grant agreement. Leave blank for none.",
+    )
     payment_basis = forms.ChoiceField(
-        choices=PaymentBasis.choices, initial=PaymentBasis.ARREARS, widget=forms.RadioSelect
+        label="Payment basis",
+        choices=PaymentBasis.choices,
+        initial=PaymentBasis.ARREARS,
+        widget=forms.RadioSelect,
+        help_text="In arrears, each payment is released by approving that quarter's return.",
     )
     advance_reason = forms.CharField(
-        label="Reason for paying in advance", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="Reason for paying in advance",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Required when paying in advance.",
     )
 
     def __init__(self, *args, allocation_bp, target_rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_allocation_fields(allocation_bp)
-        self.target_keys = []
-        for (indicator, financial_year, quarter), value in target_rows:
-            name = f"target_{indicator.pk}_{financial_year}_{quarter}"
-            self.fields[name] = forms.DecimalField(
-                label=f"{indicator.name}: Q{quarter} {financial_year}/{(financial_year + 1) % 100:02d}",
-                min_value=0,
-                decimal_places=2,
-                max_digits=12,
-                initial=value,
-                required=False,
-            )
-            self.target_keys.append((name, (indicator.pk, financial_year, quarter)))
+        self.add_target_fields(
+            [
+                (f"target_{indicator.pk}_{financial_year}_{quarter}", indicator, financial_year, quarter, value)
+                for (indicator, financial_year, quarter), value in target_rows
+            ],
+            required=False,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -253,29 +313,45 @@ class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
 
     def targets(self):
         data = self.cleaned_data
-        return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
+        return {
+            (indicator.pk, *period): data[name]
+            for name, indicator, period in self.target_cells
+            if data.get(name) is not None
+        }
 
 
-class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+class VariationForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form):
+    """Every field is pre-filled with the award's current value; only what is changed is varied."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the award is being varied. Kept with the variation and in the audit trail.",
+    )
+    amount = forms.DecimalField(
+        label="Amount (£)",
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        max_digits=12,
+        required=False,
+        help_text="The award's current amount. Change it to vary the amount; leave it to keep it.",
+    )
+    end_date = forms.DateField(
+        label="End date",
+        required=False,
+        help_text="The award's current end date. Change it to extend or shorten the project; leave it to keep it.",
+    )
 
     def __init__(self, *args, award, **kwargs):
         kwargs.setdefault("initial", {"amount": award.amount, "end_date": award.end_date})
         super().__init__(*args, **kwargs)
         self.add_allocation_fields({slug: getattr(award, field) for slug, field in ALLOCATION_FIELDS.items()})
-        self.target_keys = []
-        for target in award.targets.select_related("indicator"):
-            name = f"target_{target.pk}"
-            self.fields[name] = forms.DecimalField(
-                label=f"{target.indicator.name}: Q{target.quarter} {target.financial_year}",
-                min_value=0,
-                decimal_places=2,
-                max_digits=12,
-                initial=target.target,
-            )
-            self.target_keys.append((name, (target.indicator_id, target.financial_year, target.quarter)))
+        self.add_target_fields(
+            [
+                (f"target_{t.pk}", t.indicator, t.financial_year, t.quarter, t.target)
+                for t in award.targets.select_related("indicator").order_by("indicator__display_order", "pk")
+            ],
+            required=False,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -284,20 +360,42 @@ class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
 
     def targets(self):
         data = self.cleaned_data
-        return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
+        return {
+            (indicator.pk, *period): data[name]
+            for name, indicator, period in self.target_cells
+            if data.get(name) is not None
+        }
 
 
-class CloseAwardForm(LongTextLimitMixin, forms.Form):
-    final_spend = forms.DecimalField(label="Final spend (£)", min_value=0, decimal_places=2, max_digits=12)
-    clawback_amount = forms.DecimalField(
-        label="Underspend to be repaid (£)", min_value=0, decimal_places=2, max_digits=12, initial=Decimal("0.00")
+class CloseAwardForm(StaffFormMixin, forms.Form):
+    final_spend = forms.DecimalField(
+        label="Final spend (£)",
+        min_value=0,
+        decimal_places=2,
+        max_digits=12,
+        help_text="What the provider spent over the whole award, from the final return.",
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    clawback_amount = forms.DecimalField(
+        label="Underspend to be repaid (£)",
+        min_value=0,
+        decimal_places=2,
+        max_digits=12,
+        initial=Decimal("0.00"),
+        help_text="Enter 0 if nothing is to be repaid.",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Anything the next commissioner should know. Optional.",
+    )
 
 
-class ReviewForm(LongTextLimitMixin, forms.Form):
+class ReviewForm(StaffFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("changes", "Request changes")], widget=forms.RadioSelect
+        label="Your review",
+        choices=[("approve", "Approve"), ("changes", "Request changes")],
+        widget=forms.RadioSelect,
+        help_text="Approving also approves the payment linked to this return.",
     )
     comments = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -312,8 +410,10 @@ class ReviewForm(LongTextLimitMixin, forms.Form):
         return cleaned
 
 
-class RecordPaymentForm(LongTextLimitMixin, forms.Form):
+class RecordPaymentForm(StaffFormMixin, forms.Form):
     paid_on = forms.DateField(
-        label="Date paid", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label="Date paid", initial=timezone.localdate, help_text="The date the money left the council's account."
     )
-    reference = forms.CharField(label="Payment reference", max_length=60)
+    reference = forms.CharField(
+        label="Payment reference", max_length=60, help_text="The finance system's reference, up to 60 characters."
+    )

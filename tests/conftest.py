@@ -96,3 +96,11 @@ def otp_login(client, user):
 def otp_client(client):
     """``otp_client(user)`` signs the test client in as ``user`` with a verified second factor."""
     return lambda user: otp_login(client, user)
+
+
+def is_refused(response):
+    """The one refusal on staff screens: Wagtail's own answer to PermissionDenied, back to the admin home
+    with "Sorry, you do not have permission to access this area."."""
+    from django.urls import reverse
+
+    return response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from .. import formats
 from .calls import MONEY
 
 
@@ -134,7 +135,10 @@ class BudgetLine(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_non_negative")]
 
     def __str__(self):
-        return f"{self.get_category_display()}: {self.description} ({self.financial_year}) £{self.amount}"
+        return (
+            f"{self.get_category_display()}: {self.description} ({formats.financial_year(self.financial_year)}) "
+            f"{formats.money(self.amount)}"
+        )
 
 
 class ProposedOutcome(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.fiscal import FinancialQuarter, quarters_between
+from commissioning.formats import money, percent
 from commissioning.models import ApplicationStatus, Call, DecisionOutcome, IndicatorUnit, Membership, MembershipRole
 from commissioning.notifications import send_templated_email
 from commissioning.roles import Action
@@ -76,7 +77,8 @@ def allocation_from_percentages(percentages: dict[str, object]) -> dict[str, int
     total = sum(allocation.values())
     if total != FULL_ALLOCATION_BP:
         raise ValidationError(
-            f"The theme percentages must add up to exactly 100%. They add up to {Decimal(total) / 100:.2f}%.",
+            "The theme percentages must add up to exactly 100%. "
+            f"They add up to {percent(Decimal(total) / 100, places=2)}.",
             code="allocation_not_100",
         )
     return allocation
@@ -158,8 +160,8 @@ def check_budget(*, call_id, amount: Decimal, excluding_award_id=None):
     if already + amount > call.total_budget:
         remaining = call.total_budget - already
         raise BudgetExceeded(
-            f"This would take {call.reference} over its budget of £{call.total_budget:,.2f}: £{already:,.2f} is "
-            f"already committed, leaving £{remaining:,.2f}, and this award needs £{amount:,.2f}.",
+            f"This would take {call.reference} over its budget of {money(call.total_budget)}: {money(already)} is "
+            f"already committed, leaving {money(remaining)}, and this award needs {money(amount)}.",
             code="over_budget",
         )
     return call
@@ -268,7 +270,7 @@ def _sync_payments(award, returns, actor):
     remaining = award.amount - fixed
     if remaining < 0:
         raise TransitionError(
-            f"£{fixed:,.2f} has already been approved or paid, so the award cannot be less than that.",
+            f"{money(fixed)} has already been approved or paid, so the award cannot be less than that.",
             code="below_paid",
         )
     if not adjustable and remaining != 0:
