@@ -174,6 +174,7 @@ class ReturnUploadForm(GovukFormMixin, forms.Form):
 class AcceptAwardForm(GovukFormMixin, forms.Form):
     typed_name = forms.CharField(
         label="Type your full name to accept this grant agreement on behalf of your organisation",
+        help_text="Your name as it is on your account. Only your organisation's admin can accept.",
         max_length=200,
         error_messages={"required": "Type your full name to accept the grant agreement."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),

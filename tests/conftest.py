@@ -43,7 +43,8 @@ def other_organisation(db):
 
 @pytest.fixture
 def provider(organisation):
-    return factories.provider_user(organisation)
+    # Named, because accepting a grant agreement means typing your own name.
+    return factories.provider_user(organisation, user__first_name="Pat", user__last_name="Provider")
 
 
 @pytest.fixture

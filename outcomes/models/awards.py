@@ -88,6 +88,7 @@ class Award(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     accepted_name = models.CharField("name typed on acceptance", max_length=200, blank=True)
+    accepted_ip = models.GenericIPAddressField("IP address the agreement was accepted from", null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.TextField(blank=True)
 

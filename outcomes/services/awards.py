@@ -16,6 +16,7 @@ from commissioning.formats import money, percent
 from commissioning.models import ApplicationStatus, Call, DecisionOutcome, IndicatorUnit, Membership, MembershipRole
 from commissioning.notifications import send_templated_email
 from commissioning.roles import Action
+from commissioning.validators import names_match
 
 from ..models import (
     ALLOCATION_FIELDS,
@@ -384,12 +385,19 @@ def _locked_award(award):
     return Award.objects.select_for_update().get(pk=award.pk)
 
 
-def accept_award(*, award, actor, typed_name: str):
-    """The organisation's admin accepts the grant agreement by typing their name (-> active)."""
+def accept_award(*, award, actor, typed_name: str, ip_address: str | None = None):
+    """The organisation's admin accepts the grant agreement by typing their own name, as on their account
+    (ignoring case, spacing and Unicode form) -> active. Who, when and from which IP address are kept."""
     check(actor, Action.ACCEPT_AWARD, award)
     typed_name = (typed_name or "").strip()
     if len(typed_name) < 2:
         raise ValidationError("Type your full name to accept the grant agreement.", code="name_required")
+    if not names_match(typed_name, actor.get_full_name()):
+        raise ValidationError(
+            f"The name you typed is not the name on your account ({actor.get_full_name() or 'no name'}). Type your "
+            "own full name as it appears on your account: only you can accept on your organisation's behalf.",
+            code="name_mismatch",
+        )
     with transaction.atomic():
         locked = _locked_award(award)
         if locked.status != AwardStatus.OFFERED:
@@ -401,14 +409,17 @@ def accept_award(*, award, actor, typed_name: str):
         locked.accepted_at = timezone.now()
         locked.accepted_by = actor
         locked.accepted_name = typed_name
-        locked.save(update_fields=["status", "accepted_at", "accepted_by", "accepted_name", "updated_at"])
+        locked.accepted_ip = ip_address or None
+        locked.save(
+            update_fields=["status", "accepted_at", "accepted_by", "accepted_name", "accepted_ip", "updated_at"]
+        )
         record(
             actor=actor,
             action="award.accepted",
             obj=locked,
             from_state=AwardStatus.OFFERED,
             to_state=AwardStatus.ACTIVE,
-            data={"typed_name": typed_name},
+            data={"typed_name": typed_name, "ip_address": ip_address or ""},
         )
         record(
             actor=actor, action="award.active", obj=locked, from_state=AwardStatus.OFFERED, to_state=AwardStatus.ACTIVE

@@ -183,7 +183,7 @@ def test_staff_lists_have_bounded_queries(
                 approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
                 commissioner,
             )
-            accept_award(award=award, actor=provider, typed_name="Pat")
+            accept_award(award=award, actor=provider, typed_name="Pat Provider")
 
     add(1)
     client.get(reverse(url_name))
@@ -205,7 +205,7 @@ def test_staff_home_queries_are_bounded(client, commissioner, provider, organisa
                 approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
                 commissioner,
             )
-            accept_award(award=award, actor=provider, typed_name="Pat")
+            accept_award(award=award, actor=provider, typed_name="Pat Provider")
 
     add(1)
     client.get(reverse("wagtailadmin_home"))
@@ -228,7 +228,7 @@ def test_provider_dashboard_panel_queries_are_bounded(
                 approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
                 commissioner,
             )
-            accept_award(award=award, actor=provider, typed_name="Pat")
+            accept_award(award=award, actor=provider, typed_name="Pat Provider")
 
     add(1)
     with django_assert_num_queries(4):

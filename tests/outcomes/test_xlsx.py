@@ -93,7 +93,7 @@ def test_round_trip_stores_the_same_figures_as_the_web_form(
             commissioner,
         ),
         actor=provider,
-        typed_name="Pat",
+        typed_name="Pat Provider",
     )
     via_web = first_return(twin)
     women, safer = (
