@@ -22,6 +22,10 @@ from commissioning.models import (
     AuditEntry,
     Call,
     DecisionOutcome,
+    IncomeBand,
+    IndicatorKind,
+    IndicatorUnit,
+    LegalForm,
     MembershipStatus,
     User,
 )
@@ -35,6 +39,10 @@ STATUS_CHOICES = [
     AssessmentStatus,
     DecisionOutcome,
     MembershipStatus,
+    IndicatorUnit,
+    IndicatorKind,
+    LegalForm,
+    IncomeBand,
     AwardStatus,
     PaymentStatus,
     ReturnStatus,
@@ -107,6 +115,10 @@ def test_staff_and_portal_screens_show_no_raw_codes(client, demo):
         reverse("email_failures"),
         reverse("wagtailusers_users:index"),
         reverse("bcsp_help:index"),
+        reverse("calls:index"),
+        reverse("calls:inspect", args=[call.pk]),
+        reverse("indicators:index"),
+        reverse("organisations:index"),
     ]
     # The audit trail, every page of it, and one entry of every kind.
     pages = (AuditEntry.objects.count() // 50) + 1
