@@ -103,7 +103,10 @@ def display_value(field, value):
     if isinstance(field, forms.ChoiceField):
         return str(dict(field.choices).get(value, value))
     if isinstance(value, Decimal):
-        return formats.money(value) if "£" in str(field.label) else formats.figure(value)
+        label = str(field.label)
+        if "£" in label:
+            return formats.money(value)
+        return formats.percent(value, places=2) if "(%)" in label else formats.figure(value)
     if isinstance(field, forms.DateField):
         return formats.govuk_date(value)
     return str(value)
