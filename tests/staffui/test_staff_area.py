@@ -83,6 +83,8 @@ def test_help_is_about_bcsp_not_wagtail(client, assessor):
         page = visible_text(client.get(reverse("bcsp_help:page", args=[slug])).content)
         assert title in page and "Wagtail" not in page
     assert client.get(reverse("bcsp_help:page", args=["nope"])).status_code == 404
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "editor guide" not in home.lower() and reverse("bcsp_help:index") in home
 
 
 def invite(client, **overrides):
