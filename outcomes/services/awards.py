@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.fiscal import FinancialQuarter, quarters_between
-from commissioning.formats import money, percent
+from commissioning.formats import govuk_date, money, percent
 from commissioning.models import ApplicationStatus, Call, DecisionOutcome, IndicatorUnit, Membership, MembershipRole
 from commissioning.notifications import send_templated_email
 from commissioning.roles import Action
@@ -140,7 +140,7 @@ def validate_period(call, start_date, end_date):
         if end_date > latest_end:
             raise ValidationError(
                 f"This call funds projects of up to {call.max_project_months} months: the end date must be on or "
-                f"before {latest_end:%-d %B %Y}.",
+                f"before {govuk_date(latest_end)}.",
                 code="too_long",
             )
 

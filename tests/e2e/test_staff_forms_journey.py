@@ -24,7 +24,14 @@ def test_make_award_with_prefilled_dates_then_vary_only_the_amount(page, two_fac
     start = timezone.localdate().replace(day=1)
     end = add_months(start, application.call.max_project_months) - dt.timedelta(days=1)
 
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
     sign_in_to_admin(page, commissioner)
+    # The staff area's own images (logo, avatar) all load: none broken, none from another site.
+    page.goto("/admin/")
+    page.wait_for_load_state("networkidle")
+    broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+    assert broken == [], broken
     page.goto("/admin/outcomes/awards/")
     page.get_by_role("link", name="Make award").click()
     page.wait_for_url(f"**/awards/new/{application.pk}/")
@@ -63,3 +70,6 @@ def test_make_award_with_prefilled_dates_then_vary_only_the_amount(page, two_fac
     expect(page.locator("main")).not_to_contain_text("{'amount'")
     page.reload()  # without the flash message, whose fade-in axe can catch half-way
     assert_accessible(page)
+    site = page.url.split("/admin/")[0]
+    elsewhere = [url for url in requests if not url.startswith((site, "data:", "blob:"))]
+    assert elsewhere == [], f"Requests left the site: {elsewhere}"
