@@ -104,3 +104,10 @@ def test_pages_can_be_selected_by_name_and_a_wrong_name_stops_the_run():
     assert selected("") == PAGES
     with pytest.raises(SystemExit, match="No page named 'Bored pack'"):
         selected("Bored pack")
+
+
+def test_the_openpyxl_ratio_is_held_at_both_sizes():
+    small = {**_page("pack", 10, 190, kind="export"), "openpyxl_median_ms": 100.0, "openpyxl_ratio": 2.0}
+    large = {**_page("pack", 10, 2500, kind="export"), "openpyxl_median_ms": 1000.0, "openpyxl_ratio": 2.0}
+    (row,) = run.verdicts(_result("1", [small]), _result("10", [large]))
+    assert "<= 2x openpyxl at scale 10" in row["verdict"] and "<= 2x openpyxl;" not in row["verdict"]
