@@ -47,6 +47,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")  # headers over figures
 WRAP_CENTRE = Alignment(wrap_text=True, vertical="top", horizontal="center")
 CENTRE = Alignment(horizontal="center")  # a word after a figure, so the two never run together
+RIGHT = Alignment(horizontal="right")  # text among figures ("<5"), lined up with them
 # Wrapped text in a data row sits at the bottom, as the row's other cells do by default, so they line up.
 WRAP_DATA = Alignment(wrap_text=True)
 RAG_FILLS = {
@@ -213,7 +214,7 @@ class SheetWriter:
 
     def row(self, values, formats=None, fill=None, bold=False):
         """Append a row. Only cells that need a style get one (a styled cell costs several times a plain one):
-        formatted, filled, bold or centred cells, and text that wraps."""
+        formatted, filled, bold or centred cells, text that wraps and text among figures."""
         formats, fill = formats or {}, fill or {}
         values = [None if v == "" else _value(v) for v in values]
         lines = 1
@@ -224,7 +225,10 @@ class SheetWriter:
         cells = []
         for index, value in enumerate(values):
             wraps = tall and index in self.wrap
-            if value is None or not (bold or wraps or index in formats or index in fill or index in self.centre):
+            text_figure = index in self.numeric and isinstance(value, str)
+            if value is None or not (
+                bold or wraps or text_figure or index in formats or index in fill or index in self.centre
+            ):
                 cells.append(value)
                 continue
             cells.append(
@@ -234,7 +238,13 @@ class SheetWriter:
                     number_format=formats.get(index),
                     fill=fill.get(index),
                     font=HEADER_FONT if bold else BODY_FONT,
-                    alignment=WRAP_DATA if wraps else CENTRE if index in self.centre else None,
+                    alignment=WRAP_DATA
+                    if wraps
+                    else CENTRE
+                    if index in self.centre
+                    else RIGHT
+                    if text_figure
+                    else None,
                 )
             )
         self._append(cells, height=LINE_HEIGHT * lines + 2 if tall else None)

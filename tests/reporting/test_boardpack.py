@@ -252,3 +252,11 @@ def test_a_year_of_synthetic_data_prints_on_tens_of_pages(tmp_path):
 def test_pack_with_no_data_still_has_every_sheet():
     book, _ = _pack()
     assert book.sheetnames == SHEETS
+
+
+def test_suppressed_counts_line_up_with_the_figures(pack_data):
+    book, _ = _pack()
+    sheet = book["Outcomes"]
+    hidden = [row[7] for row in sheet.iter_rows(min_row=2) if row[7].value == "<5"]
+    assert hidden and all(cell.alignment.horizontal == "right" for cell in hidden)
+    assert all(row[9].alignment.horizontal == "center" for row in sheet.iter_rows(min_row=2))  # RAG
