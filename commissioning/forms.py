@@ -2,9 +2,16 @@
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from . import limits
+
 
 class CallAdminForm(WagtailAdminModelForm):
-    """The call form in the Wagtail admin: model rules plus rules across the inline criteria."""
+    """The call form in the Wagtail admin: model rules plus rules across the inline criteria. Money is
+    typed as people write it ("£240,000") and checked against its range with one message."""
+
+    total_budget = limits.RangeField(limits.MONEY_POSITIVE, label="Total budget")
+    min_grant = limits.RangeField(limits.MONEY, label="Minimum grant")
+    max_grant = limits.RangeField(limits.MONEY_POSITIVE, label="Maximum grant")
 
     def clean(self):
         cleaned = super().clean()
