@@ -34,11 +34,12 @@ class Range:
     places: int = 0
     money: bool = False
     integer: bool = False  # stored in an integer column: parse returns an int
+    thousands: bool = True  # "1,000,000"; years are written "2100"
 
     def shown(self, value) -> str:
         if self.money:
             return f"£{value:,.2f}"
-        return f"{value:,.{self.places}f}" if value != value.to_integral_value() else f"{value:,.0f}"
+        return f"{value:{',' if self.thousands else ''}.0f}"
 
     @property
     def allowed(self) -> str:
@@ -115,7 +116,7 @@ RANGES = {
         _range("sequence", "a whole number", 1, 100, integer=True),
         _range("display_order", "a whole number", 0, 10_000, integer=True),
         # Financial years are named by their first year; 1999/00 holds January to March 2000.
-        _range("financial_year", "a financial year", 1999, 2100, integer=True),
+        _range("financial_year", "a financial year", 1999, 2100, integer=True, thousands=False),
     )
 }
 MONEY, MONEY_POSITIVE = RANGES["money"], RANGES["money_positive"]
@@ -283,7 +284,7 @@ class DateRangeField(forms.DateField):
         try:
             return super().clean(value)
         except ValidationError as exc:
-            if exc.code == "required":
+            if any(error.code == "required" for error in exc.error_list):
                 raise
             raise ValidationError(
                 f"{self.label or 'The date'} must be a real date {DATE_RANGE_TEXT}.", code="date_out_of_range"

@@ -206,8 +206,8 @@ def target_field(indicator, label, **kwargs):
 
 class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
     amount = RangeField(limits.MONEY_POSITIVE, label="Amount (£)")
-    start_date = DateRangeField(widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = DateRangeField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = DateRangeField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = DateRangeField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
     conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     payment_basis = forms.ChoiceField(
         choices=PaymentBasis.choices, initial=PaymentBasis.ARREARS, widget=forms.RadioSelect
@@ -245,7 +245,7 @@ class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
 class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     amount = RangeField(limits.MONEY_POSITIVE, label="Amount (£)")
-    end_date = DateRangeField(widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = DateRangeField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, award, **kwargs):
         kwargs.setdefault("initial", {"amount": award.amount, "end_date": award.end_date})
