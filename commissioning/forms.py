@@ -13,6 +13,23 @@ class CallAdminForm(WagtailAdminModelForm):
     min_grant = limits.RangeField(limits.MONEY, label="Minimum grant")
     max_grant = limits.RangeField(limits.MONEY_POSITIVE, label="Maximum grant")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The hidden sort-order field of the criteria and questions: Wagtail's inline panel sorts a refused form by
+        # it and fails (KeyError) when it did not validate, so a tampered value is read as "no order" instead.
+        for formset in getattr(self, "formsets", {}).values():
+            for form in formset.forms:
+                if "ORDER" in form.fields:
+                    form.fields["ORDER"].to_python = _order_or_none
+
+
+def _order_or_none(value):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= 1_000_000 else None
+
     def clean(self):
         cleaned = super().clean()
         themes = cleaned.get("themes")

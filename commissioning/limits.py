@@ -267,7 +267,7 @@ class RangeField(forms.CharField):
             return self.range.parse(value)
         except ValueError:
             raise ValidationError(
-                self.message(),
+                self.message().replace("%", "%%"),  # a label like "Prevention (%)": params are applied with %
                 code="out_of_range",
                 params={"label": self.label, "expectation": self.range.expectation},
             ) from None
