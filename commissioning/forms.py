@@ -5,6 +5,14 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from . import limits
 
 
+def _order_or_none(value):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= 1_000_000 else None
+
+
 class CallAdminForm(WagtailAdminModelForm):
     """The call form in the Wagtail admin: model rules plus rules across the inline criteria. Money is
     typed as people write it ("£240,000") and checked against its range with one message."""
@@ -21,14 +29,6 @@ class CallAdminForm(WagtailAdminModelForm):
             for form in formset.forms:
                 if "ORDER" in form.fields:
                     form.fields["ORDER"].to_python = _order_or_none
-
-
-def _order_or_none(value):
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 <= number <= 1_000_000 else None
 
     def clean(self):
         cleaned = super().clean()

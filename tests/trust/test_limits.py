@@ -431,3 +431,26 @@ def test_a_form_with_too_many_fields_gets_a_page_saying_the_limit(client):
     response = client.post("/portal/sign-up/", fields, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert re.search(r"more than 1,000 fields", response.content.decode())
+
+
+def test_a_tampered_sort_order_on_the_call_form_is_refused_without_an_error_page(client, commissioner):
+    """Found by the property-based tests: Wagtail's inline panel failed with KeyError re-showing the form."""
+    from tests.commissioning.test_call_admin import call_form_data
+
+    client.force_login(commissioner)
+    response = client.post("/admin/calls/new/", call_form_data(**{"criteria-0-ORDER": "x", "criteria-1-weight": "20"}))
+    assert response.status_code == 200
+    assert "The criteria weights must add up to 100. They add up to 90." in response.content.decode()
+
+
+def test_a_range_message_on_a_percent_label_does_not_break(commissioner, active_award):
+    """Found by the property-based tests: "Prevention (%) must be ..." failed when Django applied its params."""
+    from outcomes.forms import VariationForm
+
+    form = VariationForm(
+        {"reason": "x", "amount": "100", "end_date": "2026-03-31"}
+        | {f"allocation_{slug}": "abc" for slug in ("prevention", "support", "perpetrators", "trust")},
+        award=active_award,
+    )
+    assert not form.is_valid()
+    assert any("(%) must be a percentage between 0 and 100" in message for message in form.errors["allocation_trust"])
