@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "reporting.board_pack_downloaded": "Board pack downloaded",
     "reporting.data_exported": "Data exported",
     "reporting.data_imported": "Data imported",
+    "data.repaired": "Out-of-range data repaired (migration)",
     # Email, security and retention
     "email.failed": "Email failed (will retry)",
     "email.gave_up": "Email failed (gave up)",

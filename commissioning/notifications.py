@@ -73,5 +73,7 @@ def send_templated_email(*, to, subject, template, context=None):
     if not recipients:
         return
     context = {"site_url": settings.SITE_URL, **(context or {})}
+    # A subject is a header: names in it (typed before one-line fields were enforced) may hold line breaks.
+    subject = " ".join(str(subject).split())
     body = render_to_string(template, context)
     transaction.on_commit(lambda: deliver_email.enqueue(to=recipients, subject=subject, body=body))

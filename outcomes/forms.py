@@ -7,14 +7,14 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from commissioning import formats
+from commissioning import formats, limits
 from commissioning.govuk_forms import GovukFormMixin, word_limited
+from commissioning.limits import DateRangeField, RangeField
 from commissioning.models import IndicatorUnit, Theme
 from commissioning.staff_forms import FieldGrid, StaffFormMixin
 
 from .models import ALLOCATION_FIELDS, PaymentBasis
 from .services.awards import allocation_from_percentages
-from .services.returns import UNIT_EXPECTATION, parse_figure
 
 CASE_STUDY_WARNING = (
     "Do not include names, initials, ages, exact dates, places or any detail that could identify a survivor, "
@@ -22,23 +22,11 @@ CASE_STUDY_WARNING = (
 )
 
 
-class FigureField(forms.CharField):
-    """A figure validated by indicator unit (count, percentage, pounds, days). Blank means not yet known."""
-
-    def __init__(self, *, unit, **kwargs):
-        self.unit = unit
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"})
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            return parse_figure(self.unit, value)
-        except ValueError as exc:
-            raise forms.ValidationError(f"{self.label} must be {exc}.", code="invalid_figure") from None
+def figure_field(range_, **kwargs):
+    """A figure of a return (an indicator's actual, or spend). Blank means not yet known."""
+    field = RangeField(range_, required=False, **kwargs)
+    field.widget.attrs["class"] = "govuk-input--width-10"
+    return field
 
 
 class ReturnForm(GovukFormMixin, forms.Form):
@@ -62,16 +50,12 @@ class ReturnForm(GovukFormMixin, forms.Form):
         ),
         300,
     )
-    safeguarding_incidents = forms.IntegerField(
+    safeguarding_incidents = RangeField(
+        limits.INCIDENTS,
         label="Number of safeguarding incidents this quarter",
         required=False,
-        min_value=0,
         help_text="A count only. Report each incident through your safeguarding procedure, not here.",
-        error_messages={
-            "invalid": "Enter the number of safeguarding incidents as a whole number, like 0 or 2.",
-            "min_value": "The number of safeguarding incidents cannot be negative.",
-        },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
     )
     case_study = word_limited(
         forms.CharField(
@@ -88,16 +72,17 @@ class ReturnForm(GovukFormMixin, forms.Form):
         self.indicator_fields = []
         for indicator, target in indicators:
             name = f"result_{indicator.pk}"
-            hint = f"{IndicatorUnit(indicator.unit).label}. Enter {UNIT_EXPECTATION[indicator.unit]}."
+            range_ = limits.figure_range(indicator.unit)
+            hint = f"{IndicatorUnit(indicator.unit).label}. Enter {range_.expectation}."
             if target is not None:
                 hint += f" Target this quarter: {formats.figure(target)}."
-            self.fields[name] = FigureField(unit=indicator.unit, label=indicator.name, help_text=hint)
+            self.fields[name] = figure_field(range_, label=indicator.name, help_text=hint)
             self.indicator_fields.append(name)
         self.spend_fields = []
         for line in budget_lines:
             name = f"spend_{line.pk}"
-            self.fields[name] = FigureField(
-                unit=IndicatorUnit.POUNDS,
+            self.fields[name] = figure_field(
+                limits.MONEY,
                 label=f"Spend on {line.description} ({line.get_category_display()})",
                 help_text=f"In pounds, like 1250.00. Budget for the year: {formats.money(line.amount)}.",
             )
@@ -199,11 +184,9 @@ class AllocationMixin:
     def add_allocation_fields(self, initial_bp):
         names = dict(Theme.objects.values_list("slug", "short_name"))
         for slug in ALLOCATION_FIELDS:
-            self.fields[f"allocation_{slug}"] = forms.DecimalField(
+            self.fields[f"allocation_{slug}"] = RangeField(
+                limits.RANGES["percentage"],
                 label=f"{names.get(slug, slug)} (%)",
-                min_value=0,
-                max_value=100,
-                decimal_places=2,
                 initial=Decimal(initial_bp.get(slug, 0)) / 100,
                 help_text="Share of the award counted against this theme, up to 2 decimal places. "
                 "The four themes must add up to exactly 100.",
@@ -220,6 +203,10 @@ class AllocationMixin:
             return None
 
 
+def target_field(indicator, label, **kwargs):
+    return RangeField(limits.figure_range(indicator.unit), label=label, **kwargs)
+
+
 class TargetGridMixin:
     """Quarterly targets as one field per indicator and quarter, drawn as a grid (indicator × quarter)."""
 
@@ -227,16 +214,15 @@ class TargetGridMixin:
         """``cells``: [(name, indicator, financial_year, quarter, initial)]."""
         self.target_cells = []
         for name, indicator, financial_year, quarter, initial in cells:
-            self.fields[name] = forms.DecimalField(
-                label=f"{indicator.name}, {formats.quarter(financial_year, quarter)}",
-                min_value=0,
-                decimal_places=2,
-                max_digits=12,
+            field = target_field(
+                indicator,
+                f"{indicator.name}, {formats.quarter(financial_year, quarter)}",
                 initial=initial,
                 required=required,
                 help_text=f"{IndicatorUnit(indicator.unit).label} expected in the quarter.",
-                widget=forms.NumberInput(attrs={"class": "bcsp-grid__input", "step": "any"}),
             )
+            field.widget.attrs["class"] = "bcsp-grid__input"
+            self.fields[name] = field
             self.target_cells.append((name, indicator, (financial_year, quarter)))
 
     def grids(self):
@@ -260,19 +246,23 @@ class TargetGridMixin:
             )
         ]
 
+    def targets(self):
+        data = self.cleaned_data
+        return {
+            (indicator.pk, *period): data[name]
+            for name, indicator, period in self.target_cells
+            if data.get(name) is not None
+        }
+
 
 class AwardForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form):
-    amount = forms.DecimalField(
-        label="Amount (£)",
-        min_value=Decimal("0.01"),
-        decimal_places=2,
-        max_digits=12,
-        help_text="Pre-filled with the approved amount. In pounds and pence.",
+    amount = RangeField(
+        limits.MONEY_POSITIVE, label="Amount (£)", help_text="Pre-filled with the approved amount. In pounds and pence."
     )
-    start_date = forms.DateField(
+    start_date = DateRangeField(
         label="Start date", help_text="The first day of the funded project. Pre-filled with the first of this month."
     )
-    end_date = forms.DateField(
+    end_date = DateRangeField(
         label="End date", help_text="The last day of the funded project, within the call's maximum length."
     )
     conditions = forms.CharField(
@@ -312,14 +302,6 @@ class AwardForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form):
             self.add_error("advance_reason", "Give the reason for paying in advance.")
         return cleaned
 
-    def targets(self):
-        data = self.cleaned_data
-        return {
-            (indicator.pk, *period): data[name]
-            for name, indicator, period in self.target_cells
-            if data.get(name) is not None
-        }
-
 
 class VariationForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form):
     """Every field is pre-filled with the award's current value; only what is changed is varied."""
@@ -328,15 +310,13 @@ class VariationForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why the award is being varied. Kept with the variation and in the audit trail.",
     )
-    amount = forms.DecimalField(
+    amount = RangeField(
+        limits.MONEY_POSITIVE,
         label="Amount (£)",
-        min_value=Decimal("0.01"),
-        decimal_places=2,
-        max_digits=12,
         required=False,
         help_text="The award's current amount. Change it to vary the amount; leave it to keep it.",
     )
-    end_date = forms.DateField(
+    end_date = DateRangeField(
         label="End date",
         required=False,
         help_text="The award's current end date. Change it to extend or shorten the project; leave it to keep it.",
@@ -359,28 +339,16 @@ class VariationForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form
         cleaned["allocation"] = self.clean_allocation()
         return cleaned
 
-    def targets(self):
-        data = self.cleaned_data
-        return {
-            (indicator.pk, *period): data[name]
-            for name, indicator, period in self.target_cells
-            if data.get(name) is not None
-        }
-
 
 class CloseAwardForm(StaffFormMixin, forms.Form):
-    final_spend = forms.DecimalField(
+    final_spend = RangeField(
+        limits.MONEY,
         label="Final spend (£)",
-        min_value=0,
-        decimal_places=2,
-        max_digits=12,
         help_text="What the provider spent over the whole award, from the final return.",
     )
-    clawback_amount = forms.DecimalField(
+    clawback_amount = RangeField(
+        limits.MONEY,
         label="Underspend to be repaid (£)",
-        min_value=0,
-        decimal_places=2,
-        max_digits=12,
         initial=Decimal("0.00"),
         help_text="Enter 0 if nothing is to be repaid.",
     )
@@ -412,9 +380,20 @@ class ReviewForm(StaffFormMixin, forms.Form):
 
 
 class RecordPaymentForm(StaffFormMixin, forms.Form):
-    paid_on = forms.DateField(
+    paid_on = DateRangeField(
         label="Date paid", initial=timezone.localdate, help_text="The date the money left the council's account."
     )
     reference = forms.CharField(
         label="Payment reference", max_length=60, help_text="The finance system's reference, up to 60 characters."
     )
+
+    def __init__(self, *args, payment=None, **kwargs):
+        self.payment = payment
+        super().__init__(*args, **kwargs)
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        problem = self.payment and limits.paid_date_problem(paid_on, self.payment.award, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem, code="paid_date")
+        return paid_on

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .. import limits
 from ..models import DecisionOutcome, EligibilityItem, User
 from ..models.assessment import SCORE_DESCRIPTORS
 from ..roles import Role
@@ -167,11 +168,10 @@ class DecisionForm(StaffFormMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text="Reserve keeps the application ranked in case money becomes available.",
     )
-    approved_amount = forms.DecimalField(
+    approved_amount = limits.RangeField(
+        limits.MONEY,
         label="Approved amount (£)",
         required=False,
-        max_digits=12,
-        decimal_places=2,
         help_text="Leave blank to approve the amount requested.",
     )
     reduction_reason = forms.CharField(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .. import limits
 from ..validators import normalise_charity_number, normalise_company_number, normalise_postcode
 
 
@@ -31,13 +32,13 @@ class OrganisationManager(models.Manager):
 class Organisation(models.Model):
     """A provider organisation that applies for and receives grants."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[limits.one_line])
     legal_form = models.CharField(max_length=24, choices=LegalForm.choices)
     charity_number = models.CharField(max_length=12, blank=True)
     company_number = models.CharField(max_length=8, blank=True)
-    address_line_1 = models.CharField(max_length=200)
-    address_line_2 = models.CharField(max_length=200, blank=True)
-    town = models.CharField(max_length=100, default="Bexleyheath")
+    address_line_1 = models.CharField(max_length=200, validators=[limits.one_line])
+    address_line_2 = models.CharField(max_length=200, blank=True, validators=[limits.one_line])
+    town = models.CharField(max_length=100, default="Bexleyheath", validators=[limits.one_line])
     postcode = models.CharField(max_length=8)
     website = models.URLField(blank=True)
     is_specialist_vawg = models.BooleanField("specialist VAWG provider", default=False)
@@ -45,7 +46,7 @@ class Organisation(models.Model):
         "by and for", default=False, help_text="Led by and for the communities it serves."
     )
     income_band = models.CharField(max_length=12, choices=IncomeBand.choices)
-    safeguarding_lead_name = models.CharField(max_length=200)
+    safeguarding_lead_name = models.CharField(max_length=200, validators=[limits.one_line])
     safeguarding_lead_email = models.EmailField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

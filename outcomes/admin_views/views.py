@@ -323,7 +323,8 @@ def return_review(request, pk):
     )
 
 
-def payment_index(request):
+def payment_index(request, refused=None):
+    """``refused`` is a record-payment form that failed: its payment's row shows what was typed and why."""
     require(request.user, Action.APPROVE_PAYMENTS)
     base = Payment.objects.select_related("award", "award__organisation", "quarterly_return").filter(
         award__status="active"
@@ -335,8 +336,14 @@ def payment_index(request):
             "to_approve": base.filter(status=PaymentStatus.SCHEDULED, quarterly_return__isnull=True).order_by(
                 "due_date"
             ),
+            # A refused form stays on its payment's row, keeping what was typed and saying what to fix.
             "to_record": [
-                (payment, RecordPaymentForm(auto_id=f"id_%s_{payment.pk}"))
+                (
+                    payment,
+                    refused
+                    if refused is not None and refused.payment_id == payment.pk
+                    else RecordPaymentForm(auto_id=f"id_%s_{payment.pk}"),
+                )
                 for payment in base.filter(status=PaymentStatus.APPROVED).order_by("due_date")
             ],
             "held": base.filter(status=PaymentStatus.HELD).order_by("due_date"),
@@ -368,10 +375,8 @@ def payment_approve(request, pk):
 def payment_record(request, pk):
     require(request.user, Action.RECORD_PAYMENTS)
     payment = get_object_or_404(Payment, pk=pk)
-    form = RecordPaymentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter the date paid and the payment reference.")
-    else:
+    form = RecordPaymentForm(request.POST, payment=payment, auto_id=f"id_%s_{payment.pk}")
+    if form.is_valid():
         try:
             payment_services.record_payment(
                 payment=payment,
@@ -380,7 +385,10 @@ def payment_record(request, pk):
                 reference=form.cleaned_data["reference"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _add_errors(form, exc)
         else:
             messages.success(request, f"Payment {payment} recorded as paid.")
-    return redirect("outcomes_admin:payments")
+            return redirect("outcomes_admin:payments")
+    # Refused: the list again, with this payment's row keeping what was typed and saying what to fix.
+    form.payment_id = payment.pk
+    return payment_index(request, refused=form)

@@ -13,7 +13,7 @@ def remove_default_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commissioning", "0002_themes_indicators_roles"),
+        ("commissioning", "0003_ranges"),
         # After every Wagtail migration that gives these groups permissions (they look the groups up by name).
         ("wagtailcore", "0098_apitoken"),
         ("wagtailadmin", "0006_formstate"),
