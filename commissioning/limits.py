@@ -22,6 +22,8 @@ from django.db.models import CheckConstraint, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from . import formats
+
 
 @dataclass(frozen=True)
 class Range:
@@ -38,7 +40,7 @@ class Range:
 
     def shown(self, value) -> str:
         if self.money:
-            return f"£{value:,.2f}"
+            return formats.money(value)
         return f"{value:{',' if self.thousands else ''}.0f}"
 
     @property

@@ -139,6 +139,23 @@ ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
+# Where each role's work is: the staff area's home sends a person there when it is not the home page itself.
+# Commissioners and administrators stay on the home page (their work queue); assessors too (their queue of
+# declarations and scoring is the first panel). The executive has no queue: reporting is their work.
+ROLE_LANDING_URL_NAMES: dict[Role, str] = {Role.EXECUTIVE: "reporting:dashboard"}
+
+
+def landing_url_name(user) -> str | None:
+    """The URL name a staff member's home is, or None for the admin home page with its work queues."""
+    roles = roles_of(user)
+    if roles & {Role.COMMISSIONER, Role.ADMINISTRATOR, Role.ASSESSOR}:
+        return None
+    for role, url_name in ROLE_LANDING_URL_NAMES.items():
+        if role in roles:
+            return url_name
+    return None
+
+
 def roles_of(user) -> set[Role]:
     """The roles a user holds, from their groups (cached on the user object for the request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "password-reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
+    path("invitation/<uidb64>/<token>/", accounts.InvitationView.as_view(), name="invitation"),
     path("password-reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     # Organisations
     path("organisation/", accounts.organisation, name="organisation"),

@@ -77,3 +77,16 @@ def validate_company_number(value):
 
 def validate_postcode(value):
     normalise_postcode(value)
+
+
+def comparable_name(name):
+    """A person's name reduced for comparison: Unicode-normalised (NFKC, so "ﬁ" and "fi", or a composed and a
+    decomposed "é", are the same), case-folded, with all spacing removed."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+def names_match(typed, account_name):
+    """Whether a typed name is the account's name, ignoring case, spacing and Unicode form."""
+    return bool(comparable_name(account_name)) and comparable_name(typed) == comparable_name(account_name)

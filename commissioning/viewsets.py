@@ -26,7 +26,7 @@ class CallViewSet(ModelViewSet):
     icon = "doc-full-inverse"
     menu_label = "Calls"
     menu_order = 100
-    list_display = ["reference", "title", "status", "opens_at", "closes_at", "total_budget"]
+    list_display = ["reference", "title", "status_label", "opens", "closes", "budget"]
     list_filter = ["themes", "opens_at"]
     search_fields = ["reference", "title", "summary"]
     ordering = ["-opens_at"]

@@ -73,3 +73,39 @@ register_permission_policy(AuditEntry, AuditPermissionPolicy(AuditEntry))
 @hooks.register("register_admin_viewset")
 def register_audit_viewset():
     return AuditEntryViewSet()
+
+
+# Help: our own pages about BCSP's process, in place of Wagtail's editor guide and release notes.
+@hooks.register("register_admin_urls")
+def register_help_urls():
+    from django.urls import include
+
+    from .admin_views import help as help_views
+
+    return [
+        path(
+            "help/",
+            include(
+                (
+                    [
+                        path("", help_views.help_index, name="index"),
+                        path("<slug:slug>/", help_views.help_page, name="page"),
+                    ],
+                    "bcsp_help",
+                )
+            ),
+        )
+    ]
+
+
+@hooks.register("register_help_menu_item")
+def register_bcsp_help_menu_item():
+    return MenuItem("How BCSP grants work", reverse("bcsp_help:index"), name="bcsp-help", icon_name="help", order=10)
+
+
+@hooks.register("construct_help_menu")
+def remove_wagtail_help_links(request, menu_items):
+    # Wagtail's editor guide and "what's new" point outside the site and describe Wagtail, not our process.
+    menu_items[:] = [
+        item for item in menu_items if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]

@@ -4,7 +4,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from commissioning.admin_views.home import staff_home
+
 urlpatterns = [
+    # Before Wagtail's own home at the same address: each role lands where its work is.
+    path("admin/", staff_home, name="staff_home"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("commissioning.urls")),

@@ -7,11 +7,11 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from commissioning import limits
+from commissioning import formats, limits
 from commissioning.govuk_forms import GovukFormMixin, word_limited
 from commissioning.limits import DateRangeField, RangeField
 from commissioning.models import IndicatorUnit, Theme
-from commissioning.text_limits import LongTextLimitMixin
+from commissioning.staff_forms import FieldGrid, StaffFormMixin
 
 from .models import ALLOCATION_FIELDS, PaymentBasis
 from .services.awards import allocation_from_percentages
@@ -75,7 +75,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             range_ = limits.figure_range(indicator.unit)
             hint = f"{IndicatorUnit(indicator.unit).label}. Enter {range_.expectation}."
             if target is not None:
-                hint += f" Target this quarter: {target.normalize():f}."
+                hint += f" Target this quarter: {formats.figure(target)}."
             self.fields[name] = figure_field(range_, label=indicator.name, help_text=hint)
             self.indicator_fields.append(name)
         self.spend_fields = []
@@ -84,7 +84,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             self.fields[name] = figure_field(
                 limits.MONEY,
                 label=f"Spend on {line.description} ({line.get_category_display()})",
-                help_text=f"In pounds, like 1250.00. Budget for the year: £{line.amount:,.2f}.",
+                help_text=f"In pounds, like 1250.00. Budget for the year: {formats.money(line.amount)}.",
             )
             self.spend_fields.append(name)
         # Field order on the page: figures, then spend, then the narrative.
@@ -159,6 +159,7 @@ class ReturnUploadForm(GovukFormMixin, forms.Form):
 class AcceptAwardForm(GovukFormMixin, forms.Form):
     typed_name = forms.CharField(
         label="Type your full name to accept this grant agreement on behalf of your organisation",
+        help_text="Your name as it is on your account. Only your organisation's admin can accept.",
         max_length=200,
         error_messages={"required": "Type your full name to accept the grant agreement."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -174,7 +175,7 @@ class DeclineAwardForm(GovukFormMixin, forms.Form):
 
 
 # --------------------------------------------------------------------------------------------------
-# Admin forms (rendered inside the Wagtail admin)
+# Admin forms (rendered inside the Wagtail admin by commissioning.staff_forms)
 
 
 class AllocationMixin:
@@ -187,6 +188,8 @@ class AllocationMixin:
                 limits.RANGES["percentage"],
                 label=f"{names.get(slug, slug)} (%)",
                 initial=Decimal(initial_bp.get(slug, 0)) / 100,
+                help_text="Share of the award counted against this theme, up to 2 decimal places. "
+                "The four themes must add up to exactly 100.",
             )
 
     def clean_allocation(self):
@@ -204,31 +207,93 @@ def target_field(indicator, label, **kwargs):
     return RangeField(limits.figure_range(indicator.unit), label=label, **kwargs)
 
 
-class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
-    amount = RangeField(limits.MONEY_POSITIVE, label="Amount (£)")
-    start_date = DateRangeField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = DateRangeField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
-    conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+class TargetGridMixin:
+    """Quarterly targets as one field per indicator and quarter, drawn as a grid (indicator × quarter)."""
+
+    def add_target_fields(self, cells, *, required):
+        """``cells``: [(name, indicator, financial_year, quarter, initial)]."""
+        self.target_cells = []
+        for name, indicator, financial_year, quarter, initial in cells:
+            field = target_field(
+                indicator,
+                f"{indicator.name}, {formats.quarter(financial_year, quarter)}",
+                initial=initial,
+                required=required,
+                help_text=f"{IndicatorUnit(indicator.unit).label} expected in the quarter.",
+            )
+            field.widget.attrs["class"] = "bcsp-grid__input"
+            self.fields[name] = field
+            self.target_cells.append((name, indicator, (financial_year, quarter)))
+
+    def grids(self):
+        if not getattr(self, "target_cells", None):
+            return []
+        quarters = sorted({period for _, _, period in self.target_cells})
+        indicators = {}
+        for name, indicator, period in self.target_cells:
+            indicators.setdefault(indicator.pk, (indicator, {}))[1][period] = self[name]
+        rows = [
+            (f"{indicator.name} ({IndicatorUnit(indicator.unit).label.lower()})", [cells.get(q) for q in quarters])
+            for indicator, cells in indicators.values()
+        ]
+        return [
+            FieldGrid(
+                caption="Quarterly targets",
+                row_heading="Indicator",
+                columns=[formats.quarter(*period) for period in quarters],
+                rows=rows,
+                help_text="One figure per indicator and financial quarter. Counts are whole numbers.",
+            )
+        ]
+
+    def targets(self):
+        data = self.cleaned_data
+        return {
+            (indicator.pk, *period): data[name]
+            for name, indicator, period in self.target_cells
+            if data.get(name) is not None
+        }
+
+
+class AwardForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form):
+    amount = RangeField(
+        limits.MONEY_POSITIVE, label="Amount (£)", help_text="Pre-filled with the approved amount. In pounds and pence."
+    )
+    start_date = DateRangeField(
+        label="Start date", help_text="The first day of the funded project. Pre-filled with the first of this month."
+    )
+    end_date = DateRangeField(
+        label="End date", help_text="The last day of the funded project, within the call's maximum length."
+    )
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Any conditions of the grant, shown in the grant agreement. Leave blank for none.",
+    )
     payment_basis = forms.ChoiceField(
-        choices=PaymentBasis.choices, initial=PaymentBasis.ARREARS, widget=forms.RadioSelect
+        label="Payment basis",
+        choices=PaymentBasis.choices,
+        initial=PaymentBasis.ARREARS,
+        widget=forms.RadioSelect,
+        help_text="In arrears, each payment is released by approving that quarter's return.",
     )
     advance_reason = forms.CharField(
-        label="Reason for paying in advance", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="Reason for paying in advance",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Required when paying in advance.",
     )
 
     def __init__(self, *args, allocation_bp, target_rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_allocation_fields(allocation_bp)
-        self.target_keys = []
-        for (indicator, financial_year, quarter), value in target_rows:
-            name = f"target_{indicator.pk}_{financial_year}_{quarter}"
-            self.fields[name] = target_field(
-                indicator,
-                f"{indicator.name}: Q{quarter} {financial_year}/{(financial_year + 1) % 100:02d}",
-                initial=value,
-                required=False,
-            )
-            self.target_keys.append((name, (indicator.pk, financial_year, quarter)))
+        self.add_target_fields(
+            [
+                (f"target_{indicator.pk}_{financial_year}_{quarter}", indicator, financial_year, quarter, value)
+                for (indicator, financial_year, quarter), value in target_rows
+            ],
+            required=False,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -237,49 +302,69 @@ class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
             self.add_error("advance_reason", "Give the reason for paying in advance.")
         return cleaned
 
-    def targets(self):
-        data = self.cleaned_data
-        return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
 
+class VariationForm(AllocationMixin, TargetGridMixin, StaffFormMixin, forms.Form):
+    """Every field is pre-filled with the award's current value; only what is changed is varied."""
 
-class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    amount = RangeField(limits.MONEY_POSITIVE, label="Amount (£)")
-    end_date = DateRangeField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the award is being varied. Kept with the variation and in the audit trail.",
+    )
+    amount = RangeField(
+        limits.MONEY_POSITIVE,
+        label="Amount (£)",
+        required=False,
+        help_text="The award's current amount. Change it to vary the amount; leave it to keep it.",
+    )
+    end_date = DateRangeField(
+        label="End date",
+        required=False,
+        help_text="The award's current end date. Change it to extend or shorten the project; leave it to keep it.",
+    )
 
     def __init__(self, *args, award, **kwargs):
         kwargs.setdefault("initial", {"amount": award.amount, "end_date": award.end_date})
         super().__init__(*args, **kwargs)
         self.add_allocation_fields({slug: getattr(award, field) for slug, field in ALLOCATION_FIELDS.items()})
-        self.target_keys = []
-        for target in award.targets.select_related("indicator"):
-            name = f"target_{target.pk}"
-            self.fields[name] = target_field(
-                target.indicator,
-                f"{target.indicator.name}: Q{target.quarter} {target.financial_year}",
-                initial=target.target,
-            )
-            self.target_keys.append((name, (target.indicator_id, target.financial_year, target.quarter)))
+        self.add_target_fields(
+            [
+                (f"target_{t.pk}", t.indicator, t.financial_year, t.quarter, t.target)
+                for t in award.targets.select_related("indicator").order_by("indicator__display_order", "pk")
+            ],
+            required=False,
+        )
 
     def clean(self):
         cleaned = super().clean()
         cleaned["allocation"] = self.clean_allocation()
         return cleaned
 
-    def targets(self):
-        data = self.cleaned_data
-        return {key: data[name] for name, key in self.target_keys if data.get(name) is not None}
+
+class CloseAwardForm(StaffFormMixin, forms.Form):
+    final_spend = RangeField(
+        limits.MONEY,
+        label="Final spend (£)",
+        help_text="What the provider spent over the whole award, from the final return.",
+    )
+    clawback_amount = RangeField(
+        limits.MONEY,
+        label="Underspend to be repaid (£)",
+        initial=Decimal("0.00"),
+        help_text="Enter 0 if nothing is to be repaid.",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Anything the next commissioner should know. Optional.",
+    )
 
 
-class CloseAwardForm(LongTextLimitMixin, forms.Form):
-    final_spend = RangeField(limits.MONEY, label="Final spend (£)")
-    clawback_amount = RangeField(limits.MONEY, label="Underspend to be repaid (£)", initial=Decimal("0.00"))
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
-class ReviewForm(LongTextLimitMixin, forms.Form):
+class ReviewForm(StaffFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("changes", "Request changes")], widget=forms.RadioSelect
+        label="Your review",
+        choices=[("approve", "Approve"), ("changes", "Request changes")],
+        widget=forms.RadioSelect,
+        help_text="Approving also approves the payment linked to this return.",
     )
     comments = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -294,11 +379,13 @@ class ReviewForm(LongTextLimitMixin, forms.Form):
         return cleaned
 
 
-class RecordPaymentForm(LongTextLimitMixin, forms.Form):
+class RecordPaymentForm(StaffFormMixin, forms.Form):
     paid_on = DateRangeField(
-        label="Date paid", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label="Date paid", initial=timezone.localdate, help_text="The date the money left the council's account."
     )
-    reference = forms.CharField(label="Payment reference", max_length=60)
+    reference = forms.CharField(
+        label="Payment reference", max_length=60, help_text="The finance system's reference, up to 60 characters."
+    )
 
     def __init__(self, *args, payment=None, **kwargs):
         self.payment = payment

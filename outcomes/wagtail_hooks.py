@@ -53,7 +53,8 @@ def register_outcomes_menu():
             ),
         ]
     )
-    return SubmenuMenuItem("Awards and returns", menu, name="outcomes", icon_name="tick-inverse", order=150)
+    # A short label: the sidebar cuts longer ones off ("Awards and re…").
+    return SubmenuMenuItem("Grants", menu, name="outcomes", icon_name="tick-inverse", order=150)
 
 
 @hooks.register("construct_homepage_panels")

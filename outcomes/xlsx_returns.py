@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from commissioning import limits
+from commissioning import formats, limits
 from commissioning.models import IndicatorUnit
 from commissioning.spreadsheets import is_formula, open_workbook_safely, safe_cell
 
@@ -51,8 +51,8 @@ def _header(sheet, quarterly_return, title):
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = safe_cell(f"Award {award.reference}: {award.title}")
     sheet["A3"] = safe_cell(
-        f"{quarterly_return.period_label} ({quarterly_return.period_start:%-d %B %Y} to "
-        f"{quarterly_return.period_end:%-d %B %Y})"
+        f"{quarterly_return.period_label} ({formats.govuk_date(quarterly_return.period_start)} to "
+        f"{formats.govuk_date(quarterly_return.period_end)})"
     )
     sheet["A4"] = "Fill in the yellow cells only. Aggregate figures only: no names or personal details."
 
@@ -219,8 +219,12 @@ def parse_upload(quarterly_return, uploaded):
         quarterly_return.quarter,
     ):
         fy, quarter = settings_rows.get("financial_year"), settings_rows.get("quarter")
+        try:
+            theirs = formats.quarter(fy, quarter)
+        except (TypeError, ValueError):
+            theirs = "another quarter"
         errors.append(
-            f"This template is for Q{quarter} {fy}, not {quarterly_return.period_label}. Download the template from "
+            f"This template is for {theirs}, not {quarterly_return.period_label}. Download the template from "
             "this return's page."
         )
     if errors:

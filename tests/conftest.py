@@ -43,7 +43,8 @@ def other_organisation(db):
 
 @pytest.fixture
 def provider(organisation):
-    return factories.provider_user(organisation)
+    # Named, because accepting a grant agreement means typing your own name.
+    return factories.provider_user(organisation, user__first_name="Pat", user__last_name="Provider")
 
 
 @pytest.fixture
@@ -96,3 +97,11 @@ def otp_login(client, user):
 def otp_client(client):
     """``otp_client(user)`` signs the test client in as ``user`` with a verified second factor."""
     return lambda user: otp_login(client, user)
+
+
+def is_refused(response):
+    """The one refusal on staff screens: Wagtail's own answer to PermissionDenied, back to the admin home
+    with "Sorry, you do not have permission to access this area."."""
+    from django.urls import reverse
+
+    return response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")

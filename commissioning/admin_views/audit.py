@@ -5,12 +5,16 @@ copy or history URL at all, and the permission policy refuses those actions too.
 refuses update and delete (commissioning.models.audit).
 """
 
+import django_filters
 from django.urls import path
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from ..models import AuditEntry
+from ..labels import ACTION_LABELS, action_choices
+from ..models import AuditEntry, User
 from ..permissions import can
 from ..roles import Action
 
@@ -30,6 +34,31 @@ class AuditPermissionPolicy(ModelPermissionPolicy):
         return AuditEntry.objects.none()
 
 
+class AuditFilterSet(WagtailFilterSet):
+    """Filters in people's words: actions by their labels, not their codes."""
+
+    action = django_filters.ChoiceFilter(label="What happened", choices=[])
+    actor = django_filters.ModelChoiceFilter(
+        label="Person", queryset=User.objects.filter(groups__isnull=False).distinct().order_by("email")
+    )
+    created_at__date__gte = django_filters.DateFilter(
+        label="From", field_name="created_at", lookup_expr="date__gte", widget=AdminDateInput
+    )
+    created_at__date__lte = django_filters.DateFilter(
+        label="To", field_name="created_at", lookup_expr="date__lte", widget=AdminDateInput
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "actor", "created_at__date__gte", "created_at__date__lte", "content_type", "organisation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every action the system writes, and any older code already in the trail, by its label.
+        codes = set(ACTION_LABELS) | set(AuditEntry.objects.values_list("action", flat=True).distinct())
+        self.filters["action"].extra["choices"] = action_choices(codes)
+
+
 class AuditIndexView(IndexView):
     def get_base_queryset(self):
         # One query for the page of entries however many there are (actor and organisation columns).
@@ -45,14 +74,8 @@ class AuditEntryViewSet(ModelViewSet):
     menu_label = "Audit trail"
     menu_order = 900
     add_to_admin_menu = True
-    list_display = ["created_at", "actor", "action", "object_repr", "organisation", "from_state", "to_state"]
-    list_filter = {
-        "action": ["exact"],
-        "actor": ["exact"],
-        "created_at": ["date__gte", "date__lte"],
-        "content_type": ["exact"],
-        "organisation": ["exact"],
-    }
+    list_display = ["created_at", "actor", "action_label", "record_label", "organisation", "status_change"]
+    filterset_class = AuditFilterSet
     search_fields = ["object_repr", "comment", "action"]
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
@@ -61,14 +84,12 @@ class AuditEntryViewSet(ModelViewSet):
         "created_at",
         "actor",
         "action",
-        "content_type",
-        "object_id",
-        "object_repr",
+        "record_label",
         "organisation",
         "from_state",
         "to_state",
         "comment",
-        "data",
+        "details",
     ]
     copy_view_enabled = False
     index_view_class = AuditIndexView

@@ -6,7 +6,7 @@ from .. import limits
 from ..models import DecisionOutcome, EligibilityItem, User
 from ..models.assessment import SCORE_DESCRIPTORS
 from ..roles import Role
-from ..text_limits import LongTextLimitMixin
+from ..staff_forms import StaffFormMixin
 
 SCORE_CHOICES = [(str(value), f"{value}: {text}") for value, text in SCORE_DESCRIPTORS.items()]
 
@@ -20,7 +20,7 @@ class AssessorChoiceField(forms.ModelMultipleChoiceField):
         return f"{user.get_full_name() or user.email} ({user.email})"
 
 
-class EligibilityForm(LongTextLimitMixin, forms.Form):
+class EligibilityForm(StaffFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason the application is ineligible (the provider sees this)",
         required=False,
@@ -37,11 +37,14 @@ class EligibilityForm(LongTextLimitMixin, forms.Form):
                 label=item.label,
                 choices=[("", "Not checked"), ("pass", "Pass"), ("fail", "Fail")],
                 required=False,
+                help_text="Leave as “Not checked” until you have seen the evidence. Any fail makes the "
+                "application ineligible.",
                 initial="" if check is None else ("pass" if check.passed else "fail"),
             )
             self.fields[f"{item.value}_notes"] = forms.CharField(
-                label=f"{item.label}: notes",
+                label=f"{item.label} notes",
                 required=False,
+                help_text="What you checked and what you found, for governance. Staff only.",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=check.notes if check else "",
             )
@@ -61,8 +64,12 @@ class EligibilityForm(LongTextLimitMixin, forms.Form):
         return cleaned
 
 
-class AssignForm(LongTextLimitMixin, forms.Form):
-    assessors = AssessorChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
+class AssignForm(StaffFormMixin, forms.Form):
+    assessors = AssessorChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose one or more. Each must declare any conflict of interest before scoring.",
+    )
 
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,20 +79,31 @@ class AssignForm(LongTextLimitMixin, forms.Form):
         self.fields["assessors"].queryset = queryset
 
 
-class BulkAssignForm(LongTextLimitMixin, forms.Form):
-    assessors = AssessorChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
-    per_application = forms.IntegerField(label="Assessors per application", min_value=2, max_value=10, initial=2)
+class BulkAssignForm(StaffFormMixin, forms.Form):
+    assessors = AssessorChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The assessors to share the call's applications between.",
+    )
+    per_application = forms.IntegerField(
+        label="Assessors per application",
+        min_value=2,
+        max_value=10,
+        initial=2,
+        help_text="At least 2: each application needs two assessors without a conflict.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessors"].queryset = assessor_users()
 
 
-class DeclarationForm(LongTextLimitMixin, forms.Form):
+class DeclarationForm(StaffFormMixin, forms.Form):
     conflicted = forms.ChoiceField(
         label="Do you have a conflict of interest with this application?",
         choices=[("no", "No conflict"), ("yes", "I have a conflict of interest")],
         widget=forms.RadioSelect,
+        help_text="For example, you work or volunteer for the organisation, or a relative or friend does.",
     )
     description = forms.CharField(
         label="Describe the conflict",
@@ -101,10 +119,11 @@ class DeclarationForm(LongTextLimitMixin, forms.Form):
         return cleaned
 
 
-class CriterionScoresForm(LongTextLimitMixin, forms.Form):
+class CriterionScoresForm(StaffFormMixin, forms.Form):
     """One radio group (0–5 with descriptors) and one text box per criterion."""
 
     text_label = "Comment"
+    text_help = "Why you gave this score, with evidence from the application."
 
     def __init__(self, *args, criteria, initial_scores=None, require_all=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,12 +137,13 @@ class CriterionScoresForm(LongTextLimitMixin, forms.Form):
                 widget=forms.RadioSelect,
                 required=require_all,
                 initial=None if score is None else str(score),
-                help_text=criterion.guidance,
+                help_text=criterion.guidance or "0 means no evidence; 5 means excellent evidence.",
                 error_messages={"invalid_choice": "Choose a whole-number score from 0 to 5."},
             )
             self.fields[f"text_{criterion.pk}"] = forms.CharField(
-                label=f"{criterion.name}: {self.text_label.lower()}",
+                label=f"{self.text_label} on {criterion.name}",
                 required=require_all,
+                help_text=self.text_help,
                 initial=text,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
@@ -138,10 +158,16 @@ class CriterionScoresForm(LongTextLimitMixin, forms.Form):
 
 class ModerationForm(CriterionScoresForm):
     text_label = "Rationale"
+    text_help = "Why the panel agreed this score, especially where assessors differed."
 
 
-class DecisionForm(LongTextLimitMixin, forms.Form):
-    outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+class DecisionForm(StaffFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Reserve keeps the application ranked in case money becomes available.",
+    )
     approved_amount = limits.RangeField(
         limits.MONEY,
         label="Approved amount (£)",
@@ -149,7 +175,10 @@ class DecisionForm(LongTextLimitMixin, forms.Form):
         help_text="Leave blank to approve the amount requested.",
     )
     reduction_reason = forms.CharField(
-        label="Reason for approving a reduced amount", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Reason for approving a reduced amount",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the approved amount is less than requested. The provider sees it.",
     )
     feedback = forms.CharField(
         label="Feedback for the provider",
@@ -158,5 +187,9 @@ class DecisionForm(LongTextLimitMixin, forms.Form):
     )
 
 
-class ReasonForm(LongTextLimitMixin, forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+class ReasonForm(StaffFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the application's history.",
+    )

@@ -29,6 +29,7 @@ from ..permissions import can, require
 from ..roles import Action
 from ..services import assessment as services
 from ..spreadsheets import write_only_xlsx
+from ..staff_forms import check_and_confirm, is_confirmed, summary_rows, wants_change
 from . import forms
 
 
@@ -164,7 +165,8 @@ def application_detail(request, pk):
 
 def _post_only_form(request, form, application, template, extra=None):
     context = {"application": application, "form": form, **(extra or {})}
-    return TemplateResponse(request, template, context, status=400 if request.method == "POST" else 200)
+    refused = request.method == "POST" and not wants_change(request)
+    return TemplateResponse(request, template, context, status=400 if refused else 200)
 
 
 def eligibility(request, pk):
@@ -273,12 +275,25 @@ def score(request, pk):
         return redirect("assessment_admin:declare", pk=application.pk)
     criteria = list(application.call.criteria.all())
     existing = {s.criterion_id: (s.score, s.comment) for s in assessment.scores.all()}
-    submit = request.method == "POST" and "submit" in request.POST
+    submit = request.method == "POST" and "submit" in request.POST and not wants_change(request)
     form = forms.CriterionScoresForm(
         request.POST or None, criteria=criteria, initial_scores=existing, require_all=submit
     )
     locked = assessment.status == AssessmentStatus.SUBMITTED
-    if request.method == "POST" and not locked and form.is_valid():
+    if request.method == "POST" and not locked and not wants_change(request) and form.is_valid():
+        if submit and not is_confirmed(request):
+            # Submitting locks the scores: check and confirm first.
+            return check_and_confirm(
+                request,
+                title=f"Submit your scores for {application.reference}",
+                subtitle=f"{application.project_title}, {application.organisation.name}",
+                action="Submit scores",
+                summary=summary_rows(form),
+                warning="Once submitted, your scores are locked. Only a commissioner can reopen them.",
+                back_url=reverse("assessment_admin:score", args=[application.pk]),
+                form=form,
+                extra_hidden={"submit": "1"},
+            )
         try:
             services.save_scores(assessment=assessment, actor=request.user, scores=form.scores(), submit=submit)
         except ValidationError as exc:
@@ -383,6 +398,22 @@ def decide(request, pk):
 def release(request, call_pk):
     require(request.user, Action.RELEASE_DECISIONS)
     call = get_object_or_404(Call, pk=call_pk)
+    if not is_confirmed(request):
+        waiting = (
+            Application.objects.filter(call=call, decision__isnull=False, decision__released_at__isnull=True)
+            .select_related("organisation", "decision")
+            .order_by("reference")
+        )
+        return check_and_confirm(
+            request,
+            title=f"Release decisions for {call.reference}",
+            subtitle=call.title,
+            action="Release decisions",
+            summary=[(f"{a.reference}: {a.organisation.name}", a.decision.get_outcome_display()) for a in waiting],
+            warning=f"{len(waiting)} provider{'s' if len(waiting) != 1 else ''} will be emailed and see the "
+            "decision and feedback in the portal. This cannot be undone.",
+            back_url=reverse("assessment_admin:moderation", args=[call.pk]),
+        )
     count = services.release_decisions(call=call, actor=request.user)
     if count:
         messages.success(request, f"{count} decisions released and emailed to providers.")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .. import limits
+from .. import formats, limits
 from .calls import MONEY
 
 
@@ -144,7 +144,10 @@ class BudgetLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_category_display()}: {self.description} ({self.financial_year}) £{self.amount}"
+        return (
+            f"{self.get_category_display()}: {self.description} ({formats.financial_year(self.financial_year)}) "
+            f"{formats.money(self.amount)}"
+        )
 
 
 class ProposedOutcome(models.Model):

@@ -7,7 +7,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from .. import limits
+from .. import formats, limits
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -107,6 +107,46 @@ class Call(ClusterableModel):
 
     def get_status_display(self):
         return CallStatus(self.status).label
+
+    # Readings for the staff list and inspect screens (formats from commissioning.formats, never raw values).
+    @property
+    def status_label(self):
+        return self.get_status_display()
+
+    status_label.fget.short_description = "Status"
+
+    @property
+    def opens(self):
+        return formats.govuk_datetime(self.opens_at)
+
+    opens.fget.short_description = "Opens"
+
+    @property
+    def closes(self):
+        return formats.govuk_datetime(self.closes_at)
+
+    closes.fget.short_description = "Closes"
+
+    @property
+    def budget(self):
+        return formats.money(self.total_budget)
+
+    budget.fget.short_description = "Total budget"
+
+    def get_total_budget_display(self):
+        return formats.money(self.total_budget)
+
+    def get_min_grant_display(self):
+        return formats.money(self.min_grant)
+
+    def get_max_grant_display(self):
+        return formats.money(self.max_grant)
+
+    def get_opens_at_display(self):
+        return formats.govuk_datetime(self.opens_at)
+
+    def get_closes_at_display(self):
+        return formats.govuk_datetime(self.closes_at)
 
     @property
     def is_open(self):

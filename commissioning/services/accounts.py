@@ -179,3 +179,56 @@ def decide_membership(*, actor, membership, approve, comment=""):
             context={"membership": locked, "approved": approve, "link": reverse("portal:dashboard")},
         )
     return locked
+
+
+def invitation_days():
+    from django.conf import settings
+
+    return settings.PASSWORD_RESET_TIMEOUT // 86400
+
+
+def invite_staff(*, actor, email, first_name, last_name, role):
+    """An administrator invites a member of staff: the account is created with an unusable password and the
+    BCSP role, and the person is emailed a time-limited link to choose their own password (nobody sets or
+    passes on a password). Audited as "account.invited"."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from ..roles import STAFF_ROLES
+
+    require(actor, Action.MANAGE_USERS)
+    if role not in STAFF_ROLES:
+        raise ValidationError({"role": "Choose one of the partnership's staff roles."})
+    email = (email or "").strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError({"email": "Someone already has an account with this email address."})
+        user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=Role(role).value))
+        record(actor=actor, action="account.invited", obj=user, comment=Role(role).value, data={"role": role})
+        link = reverse(
+            "portal:invitation",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        send_templated_email(
+            to=user.email,
+            subject="You are invited to the BCSP grants staff area",
+            template="emails/staff_invitation.txt",
+            context={"user": user, "inviter": actor, "role": Role(role).value, "link": link, "days": invitation_days()},
+        )
+    return user
+
+
+def password_set_from_invitation(*, user):
+    """The invited person chose their password: their email address is confirmed by the link. Audited."""
+    with transaction.atomic():
+        if user.email_confirmed_at is None:
+            user.email_confirmed_at = timezone.now()
+            user.save(update_fields=["email_confirmed_at"])
+        record(actor=user, action="account.password_set", obj=user)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .. import formats
 from ..audit import record
 from ..models import (
     Application,
@@ -436,9 +437,13 @@ def record_decision(*, application, actor, outcome, feedback, approved_amount=No
             if amount <= 0:
                 errors["approved_amount"] = "The approved amount must be more than £0."
             elif amount > requested:
-                errors["approved_amount"] = f"The approved amount cannot be more than the £{requested:,.2f} requested."
+                errors["approved_amount"] = (
+                    f"The approved amount cannot be more than the {formats.money(requested)} requested."
+                )
             elif amount < requested and not reduction_reason:
-                errors["reduction_reason"] = f"Give a reason for approving less than the £{requested:,.2f} requested."
+                errors["reduction_reason"] = (
+                    f"Give a reason for approving less than the {formats.money(requested)} requested."
+                )
         if errors:
             raise ValidationError(errors)
         existing = Decision.objects.filter(application=locked).first()
@@ -448,7 +453,7 @@ def record_decision(*, application, actor, outcome, feedback, approved_amount=No
             locked,
             _OUTCOME_STATUS[outcome],
             actor=actor,
-            comment=f"Approved £{amount:,.2f}." if amount is not None else feedback[:200],
+            comment=f"Approved {formats.money(amount)}." if amount is not None else feedback[:200],
         )
         Decision.objects.update_or_create(
             application=locked,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from commissioning import formats
+from commissioning import formats, labels
 
 register = template.Library()
 
@@ -15,4 +15,15 @@ register.filter("govuk_time", formats.govuk_time)
 register.filter("govuk_datetime", formats.govuk_datetime)
 register.filter("financial_year", formats.financial_year)
 register.filter("quarter", formats.quarter)
-register.filter("percent", formats.percent)
+
+
+@register.filter("percent")
+def percent(value, places=1):
+    """{{ share|percent }} or {{ share|percent:2 }} (decimal places, trailing zeros dropped)."""
+    return formats.percent(value, places=int(places))
+
+
+@register.filter("action_label")
+def action_label(code):
+    """An audit action code as words: "application.submitted" -> "Application submitted"."""
+    return labels.action_label(code)

@@ -130,6 +130,34 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     }
 
 
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """A member of staff opens their invitation link and chooses a password (the link is one-use, time-limited)."""
+
+    template_name = "portal/form_page.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("wagtailadmin_login")
+    extra_context = {"page_title": "Choose your password", "button": "Save password"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.password_set_from_invitation(user=form.user)
+        messages.success(
+            self.request, "Your password is saved. Sign in, then set up two-step sign-in with an authenticator app."
+        )
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("form") is not None:
+            context["errors"] = error_summary(context["form"])
+            context["intro"] = "Choose a password for your BCSP grants staff account."
+        else:
+            context["intro"] = (
+                "This invitation link has expired or has already been used. Ask an administrator to invite you again."
+            )
+        return context
+
+
 def _confirmed_or_message(request):
     if request.user.email_confirmed_at:
         return None

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "commissioning.users_app.BCSPUsersAppConfig",  # wagtail.users with our user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -188,6 +188,12 @@ SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_USER_CUSTOM_FIELDS = []
+# Staff are invited by email and choose their own password: the admin's user forms have no password fields.
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# No external avatar service: Wagtail shows its own default avatar (our CSP would block Gravatar anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Help in the staff area is our own (commissioning/admin_views/help.py), not Wagtail's release notes.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 2)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an inactivity timeout

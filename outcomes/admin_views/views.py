@@ -7,20 +7,33 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from commissioning import formats
 from commissioning.models import Application, ApplicationStatus, DecisionOutcome
 from commissioning.permissions import require
 from commissioning.roles import Action
+from commissioning.staff_forms import check_and_confirm, is_confirmed, summary_rows, wants_change
 
 from ..forms import AwardForm, CloseAwardForm, RecordPaymentForm, ReviewForm, VariationForm
-from ..models import ALLOCATION_FIELDS, Award, IndicatorResult, Payment, PaymentStatus, QuarterlyReturn, ReturnStatus
+from ..models import (
+    ALLOCATION_FIELDS,
+    Award,
+    AwardStatus,
+    IndicatorResult,
+    Payment,
+    PaymentStatus,
+    QuarterlyReturn,
+    ReturnStatus,
+)
 from ..models.returns import OPEN_RETURN_STATUSES
 from ..services import awards as award_services
 from ..services import payments as payment_services
 from ..services import returns as return_services
+from ..variations import change_rows
 
 
 def _add_errors(form, exc):
@@ -50,7 +63,8 @@ def award_index(request):
         {
             "awards": awards,
             "ready": applications_ready_to_award(),
-            "status": status,
+            "statuses": AwardStatus.choices,
+            "status_label": dict(AwardStatus.choices).get(status, ""),
         },
     )
 
@@ -75,8 +89,25 @@ def award_create(request, application_id):
     target_rows = [((indicators[key[0]], key[1], key[2]), value) for key, value in sorted(defaults.items())]
     initial = {"amount": application.decision.approved_amount, "start_date": start_date, "end_date": end_date}
     form = AwardForm(request.POST or None, initial=initial, allocation_bp=allocation, target_rows=target_rows)
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["allocation"] is not None:
+    if (
+        request.method == "POST"
+        and not wants_change(request)
+        and form.is_valid()
+        and form.cleaned_data["allocation"] is not None
+    ):
         data = form.cleaned_data
+        if not is_confirmed(request):
+            return check_and_confirm(
+                request,
+                title=f"Offer an award for {application.reference}",
+                subtitle=f"{application.project_title}, {application.organisation.name}",
+                action="Offer the award",
+                summary=[*summary_rows(form), ("Quarterly targets", _targets_summary(form))],
+                warning="The provider's organisation admin is emailed the offer and can accept it at once. "
+                "The award's amount counts against the call's budget from now.",
+                back_url=reverse("outcomes_admin:award_create", args=[application.pk]),
+                form=form,
+            )
         try:
             award = award_services.create_award(
                 application=application,
@@ -98,6 +129,16 @@ def award_create(request, application_id):
     return render(request, "outcomes/admin/award_form.html", {"form": form, "application": application})
 
 
+def _targets_summary(form):
+    targets = form.targets()
+    if not targets:
+        return "None"
+    quarters = sorted({(year, quarter) for _, year, quarter in targets})
+    first, last = formats.quarter(*quarters[0]), formats.quarter(*quarters[-1])
+    span = first if first == last else f"{first} to {last}"
+    return f"{len(targets)} figures for {len({key[0] for key in targets})} indicators, {span}"
+
+
 def award_detail(request, pk):
     require(request.user, Action.MANAGE_AWARDS)
     award = get_object_or_404(
@@ -112,16 +153,31 @@ def award_detail(request, pk):
 
     names = dict(Theme.objects.values_list("slug", "short_name"))
     allocation = [(names.get(slug, slug), getattr(award, field) / 100) for slug, field in ALLOCATION_FIELDS.items()]
+    variations = list(award.variations.all())
+    rows = change_rows(variations)
     return render(
         request,
         "outcomes/admin/award_detail.html",
         {
             "award": award,
             "allocation": allocation,
-            "record_form": RecordPaymentForm(),
-            "targets": award.targets.select_related("indicator"),
+            "target_grid": _target_grid(award.targets.select_related("indicator")),
+            "variations": [(variation, rows[variation.pk]) for variation in variations],
         },
     )
+
+
+def _target_grid(targets):
+    """Targets as indicator (rows) × quarter (columns)."""
+    targets = list(targets)
+    quarters = sorted({(t.financial_year, t.quarter) for t in targets})
+    by_indicator = {}
+    for target in targets:
+        by_indicator.setdefault(target.indicator.name, {})[(target.financial_year, target.quarter)] = target.target
+    return {
+        "columns": [formats.quarter(*q) for q in quarters],
+        "rows": [(name, [cells.get(q) for q in quarters]) for name, cells in by_indicator.items()],
+    }
 
 
 def award_vary(request, pk):
@@ -135,6 +191,7 @@ def award_vary(request, pk):
                 award=award,
                 actor=request.user,
                 reason=data["reason"],
+                # A blank amount or end date keeps the award's own.
                 amount=data["amount"],
                 end_date=data["end_date"],
                 allocation=data["allocation"],
@@ -152,6 +209,8 @@ def award_vary(request, pk):
             "form": form,
             "award": award,
             "title": f"Vary award {award.reference}",
+            "intro": "Every field shows the award's current value. Change only what is varying; what you leave "
+            "as it is stays the same.",
             "submit": "Record the variation",
         },
     )
@@ -159,10 +218,21 @@ def award_vary(request, pk):
 
 def award_close(request, pk):
     require(request.user, Action.MANAGE_AWARDS)
-    award = get_object_or_404(Award, pk=pk)
+    award = get_object_or_404(Award.objects.select_related("organisation"), pk=pk)
     form = CloseAwardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not wants_change(request) and form.is_valid():
         data = form.cleaned_data
+        if not is_confirmed(request):
+            return check_and_confirm(
+                request,
+                title=f"Close award {award.reference}",
+                subtitle=f"{award.title}, {award.organisation.name}",
+                action="Close the award",
+                summary=summary_rows(form),
+                warning="A closed award accepts no more returns or payments. Closing cannot be undone.",
+                back_url=reverse("outcomes_admin:award_close", args=[award.pk]),
+                form=form,
+            )
         try:
             award_services.close_award(
                 award=award,
@@ -183,7 +253,7 @@ def award_close(request, pk):
             "form": form,
             "award": award,
             "title": f"Close award {award.reference}",
-            "submit": "Close the award",
+            "submit": "Continue",
         },
     )
 
@@ -266,9 +336,17 @@ def payment_index(request, refused=None):
             "to_approve": base.filter(status=PaymentStatus.SCHEDULED, quarterly_return__isnull=True).order_by(
                 "due_date"
             ),
-            "to_record": base.filter(status=PaymentStatus.APPROVED).order_by("due_date"),
+            # A refused form stays on its payment's row, keeping what was typed and saying what to fix.
+            "to_record": [
+                (
+                    payment,
+                    refused
+                    if refused is not None and refused.payment_id == payment.pk
+                    else RecordPaymentForm(auto_id=f"id_%s_{payment.pk}"),
+                )
+                for payment in base.filter(status=PaymentStatus.APPROVED).order_by("due_date")
+            ],
             "held": base.filter(status=PaymentStatus.HELD).order_by("due_date"),
-            "refused": refused,
         },
     )
 
@@ -297,7 +375,7 @@ def payment_approve(request, pk):
 def payment_record(request, pk):
     require(request.user, Action.RECORD_PAYMENTS)
     payment = get_object_or_404(Payment, pk=pk)
-    form = RecordPaymentForm(request.POST, payment=payment)
+    form = RecordPaymentForm(request.POST, payment=payment, auto_id=f"id_%s_{payment.pk}")
     if form.is_valid():
         try:
             payment_services.record_payment(

@@ -91,6 +91,7 @@ class Award(models.Model):
     accepted_name = models.CharField(
         "name typed on acceptance", max_length=200, blank=True, validators=[limits.one_line]
     )
+    accepted_ip = models.GenericIPAddressField("IP address the agreement was accepted from", null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.TextField(blank=True)
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from commissioning import limits
+from commissioning import formats, limits
 from commissioning.models.calls import MONEY
 
 
@@ -65,4 +65,4 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["paid_on"])]
 
     def __str__(self):
-        return f"{self.award.reference} payment {self.sequence}: £{self.amount}"
+        return f"{self.award.reference} payment {self.sequence}: {formats.money(self.amount)}"

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from commissioning import limits
+from commissioning import formats, limits
 from commissioning.models.calls import MONEY
 
 
@@ -72,11 +72,11 @@ class QuarterlyReturn(models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
-        return f"{self.award.reference} {self.financial_year}/{(self.financial_year + 1) % 100:02d} Q{self.quarter}"
+        return f"{self.award.reference} {self.period_label}"
 
     @property
     def period_label(self):
-        return f"Q{self.quarter} {self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        return formats.quarter(self)
 
     def is_overdue(self, today=None):
         return self.status in OPEN_RETURN_STATUSES and self.due_date < (today or timezone.localdate())

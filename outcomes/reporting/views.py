@@ -4,6 +4,7 @@ board pack download. Views stay thin: check permission, read through ``selectors
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -25,10 +26,9 @@ PROJECTS_PER_PAGE = 50
 
 
 def forbidden(request, message="You do not have permission to see reporting."):
-    """An explicit 403 page: Wagtail turns a raised PermissionDenied into a redirect to the admin home,
-    which would hide the refusal from the user and from tests."""
-    response = TemplateResponse(request, "outcomes/reporting/forbidden.html", {"message": message}, status=403)
-    return response
+    """Refuse the way every staff screen does: Wagtail's own handling of PermissionDenied (back to the
+    person's home with "Sorry, you do not have permission to access this area.")."""
+    raise PermissionDenied(message)
 
 
 def _filters(request):

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.fiscal import FinancialQuarter, quarters_between
+from commissioning.formats import govuk_date, money, percent
 from commissioning.models import ApplicationStatus, Call, DecisionOutcome, IndicatorUnit, Membership, MembershipRole
 from commissioning.notifications import send_templated_email
 from commissioning.roles import Action
+from commissioning.validators import names_match
 
 from ..models import (
     ALLOCATION_FIELDS,
@@ -76,7 +78,8 @@ def allocation_from_percentages(percentages: dict[str, object]) -> dict[str, int
     total = sum(allocation.values())
     if total != FULL_ALLOCATION_BP:
         raise ValidationError(
-            f"The theme percentages must add up to exactly 100%. They add up to {Decimal(total) / 100:.2f}%.",
+            "The theme percentages must add up to exactly 100%. "
+            f"They add up to {percent(Decimal(total) / 100, places=2)}.",
             code="allocation_not_100",
         )
     return allocation
@@ -137,7 +140,7 @@ def validate_period(call, start_date, end_date):
         if end_date > latest_end:
             raise ValidationError(
                 f"This call funds projects of up to {call.max_project_months} months: the end date must be on or "
-                f"before {latest_end:%-d %B %Y}.",
+                f"before {govuk_date(latest_end)}.",
                 code="too_long",
             )
 
@@ -158,8 +161,8 @@ def check_budget(*, call_id, amount: Decimal, excluding_award_id=None):
     if already + amount > call.total_budget:
         remaining = call.total_budget - already
         raise BudgetExceeded(
-            f"This would take {call.reference} over its budget of £{call.total_budget:,.2f}: £{already:,.2f} is "
-            f"already committed, leaving £{remaining:,.2f}, and this award needs £{amount:,.2f}.",
+            f"This would take {call.reference} over its budget of {money(call.total_budget)}: {money(already)} is "
+            f"already committed, leaving {money(remaining)}, and this award needs {money(amount)}.",
             code="over_budget",
         )
     return call
@@ -268,7 +271,7 @@ def _sync_payments(award, returns, actor):
     remaining = award.amount - fixed
     if remaining < 0:
         raise TransitionError(
-            f"£{fixed:,.2f} has already been approved or paid, so the award cannot be less than that.",
+            f"{money(fixed)} has already been approved or paid, so the award cannot be less than that.",
             code="below_paid",
         )
     if not adjustable and remaining != 0:
@@ -382,12 +385,19 @@ def _locked_award(award):
     return Award.objects.select_for_update().get(pk=award.pk)
 
 
-def accept_award(*, award, actor, typed_name: str):
-    """The organisation's admin accepts the grant agreement by typing their name (-> active)."""
+def accept_award(*, award, actor, typed_name: str, ip_address: str | None = None):
+    """The organisation's admin accepts the grant agreement by typing their own name, as on their account
+    (ignoring case, spacing and Unicode form) -> active. Who, when and from which IP address are kept."""
     check(actor, Action.ACCEPT_AWARD, award)
     typed_name = (typed_name or "").strip()
     if len(typed_name) < 2:
         raise ValidationError("Type your full name to accept the grant agreement.", code="name_required")
+    if not names_match(typed_name, actor.get_full_name()):
+        raise ValidationError(
+            f"The name you typed is not the name on your account ({actor.get_full_name() or 'no name'}). Type your "
+            "own full name as it appears on your account: only you can accept on your organisation's behalf.",
+            code="name_mismatch",
+        )
     with transaction.atomic():
         locked = _locked_award(award)
         if locked.status != AwardStatus.OFFERED:
@@ -399,14 +409,17 @@ def accept_award(*, award, actor, typed_name: str):
         locked.accepted_at = timezone.now()
         locked.accepted_by = actor
         locked.accepted_name = typed_name
-        locked.save(update_fields=["status", "accepted_at", "accepted_by", "accepted_name", "updated_at"])
+        locked.accepted_ip = ip_address or None
+        locked.save(
+            update_fields=["status", "accepted_at", "accepted_by", "accepted_name", "accepted_ip", "updated_at"]
+        )
         record(
             actor=actor,
             action="award.accepted",
             obj=locked,
             from_state=AwardStatus.OFFERED,
             to_state=AwardStatus.ACTIVE,
-            data={"typed_name": typed_name},
+            data={"typed_name": typed_name, "ip_address": ip_address or ""},
         )
         record(
             actor=actor, action="award.active", obj=locked, from_state=AwardStatus.OFFERED, to_state=AwardStatus.ACTIVE

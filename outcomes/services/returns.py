@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.fiscal import FinancialQuarter
+from commissioning.formats import govuk_date
 from commissioning.models import BudgetLine
 from commissioning.notifications import send_templated_email
 from commissioning.roles import Action
@@ -163,7 +164,7 @@ def submit_return(*, quarterly_return, actor, today=None):
         if not quarter_has_ended(locked, today):
             quarter = FinancialQuarter(locked.financial_year, locked.quarter)
             raise TransitionError(
-                f"{quarter.label} ends on {quarter.end:%-d %B %Y}: you can submit this return after that.",
+                f"{quarter.label} ends on {govuk_date(quarter.end)}: you can submit this return after that.",
                 code="quarter_not_ended",
             )
         errors = completeness_errors(locked)
@@ -280,7 +281,7 @@ def hold_overdue_payments(*, today=None) -> int:
         payment_services.hold_payment(
             payment=quarterly_return.payment,
             actor=None,
-            reason=f"The {quarterly_return.period_label} return was due on {quarterly_return.due_date:%-d %B %Y}.",
+            reason=f"The {quarterly_return.period_label} return was due on {govuk_date(quarterly_return.due_date)}.",
         )
         held += 1
     return held

@@ -13,12 +13,13 @@ register.filter("figure", formats.figure)
 
 @register.filter
 def percent(value):
-    return "–" if value is None else f"{value}%"
+    return formats.percent(value)
 
 
 @register.filter
 def bp_percent(value):
-    return f"{Decimal(value) / 100:.2f}%"
+    """Basis points as a percentage: 2500 -> 25%, 3333 -> 33.33%."""
+    return formats.percent(Decimal(value) / 100, places=2)
 
 
 @register.inclusion_tag("outcomes/reporting/rag.html")

@@ -1,6 +1,7 @@
 """Provider portal: grant offers and agreements, quarterly returns (web form and Excel). Thin views:
 scope to the user's organisations, validate, call one service, render or redirect."""
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -97,7 +98,13 @@ def accept(request, pk):
     form = AcceptAwardForm(request.POST)
     if form.is_valid():
         try:
-            award_services.accept_award(award=award, actor=request.user, typed_name=form.cleaned_data["typed_name"])
+            award_services.accept_award(
+                award=award,
+                actor=request.user,
+                typed_name=form.cleaned_data["typed_name"],
+                # The same client address the sign-in lockout uses (django-axes' settings decide proxies).
+                ip_address=get_client_ip_address(request),
+            )
         except PermissionDenied:
             raise
         except ValidationError as exc:

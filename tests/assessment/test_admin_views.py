@@ -14,6 +14,7 @@ from commissioning.models import ApplicationStatus as S
 from commissioning.models import Attachment, AuditEntry, Decision, Score
 from commissioning.services import assessment as services
 from tests import factories
+from tests.conftest import is_refused
 
 from .conftest import assessors, moderate_all, score_all, scored_application, submitted_application
 
@@ -35,7 +36,7 @@ def assigned(open_call, commissioner):
 # --- Access rules -----------------------------------------------------------------------------------
 
 
-def test_executive_gets_403_on_every_screen(client, executive, assigned):
+def test_executive_is_refused_on_every_screen(client, executive, assigned):
     application, _people = assigned
     client.force_login(executive)
     call = application.call
@@ -49,7 +50,7 @@ def test_executive_gets_403_on_every_screen(client, executive, assigned):
         url("decide", application.pk),
         url("eligibility", application.pk),
     ]:
-        assert client.get(target).status_code == 403, target
+        assert is_refused(client.get(target)), target
 
 
 def test_provider_cannot_reach_the_admin(client, provider, assigned):
@@ -71,8 +72,9 @@ def test_assessor_sees_only_assigned_applications(client, assigned, open_call):
     assert client.get(url("score", other.pk)).status_code == 404
     assert client.get(url("application", application.pk)).status_code == 200
     # Commissioner-only screens are refused to assessors.
-    assert client.get(url("moderation", open_call.pk)).status_code == 403
-    assert client.get(url("decide", application.pk)).status_code in (403, 404)
+    assert is_refused(client.get(url("moderation", open_call.pk)))
+    response = client.get(url("decide", application.pk))
+    assert is_refused(response) or response.status_code == 404
 
 
 def test_conflicted_assessor_cannot_open_scoring_or_application(client, assigned):
@@ -146,7 +148,8 @@ def test_detail_shows_answers_budget_history_and_attachment_link(client, commiss
     assert "Bexley Voluntary Service Council" in body
     assert "£15,000.00" in body
     assert url("attachment", attachment.pk) in body
-    assert "application.under_assessment" in body  # history from the audit trail
+    assert "Application under assessment" in body  # history from the audit trail, in words
+    assert "application.under_assessment" not in body
 
 
 def test_attachment_download_is_private_checked_and_audited(client, commissioner, assigned, open_call):
@@ -283,6 +286,20 @@ def test_score_form_draft_bad_score_and_submit(client, assigned):
             "submit": "1",
         },
     )
+    # Submitting locks the scores, so it asks to check and confirm first; nothing is submitted yet.
+    assert response.status_code == 200 and "Check and confirm" in response.content.decode()
+    assert application.assessments.get(assessor=people[0]).status != "submitted"
+    confirm = {
+        f"score_{first.pk}": "4",
+        f"text_{first.pk}": "Strong",
+        f"score_{second.pk}": "3",
+        f"text_{second.pk}": "Fair",
+        "submit": "1",
+    }
+    changed = client.post(url("score", application.pk), {**confirm, "change": "1"})
+    assert changed.status_code == 200 and 'value="Strong"' not in changed.content.decode()  # back on the form
+    assert "Strong</textarea>" in changed.content.decode()
+    response = client.post(url("score", application.pk), {**confirm, "confirmed": "yes"})
     assert response.status_code == 302
     assessment = application.assessments.get(assessor=people[0])
     assert assessment.weighted_total == Decimal("72.00")
@@ -302,7 +319,8 @@ def test_reopen_screen(client, commissioner, open_call):
     application, people = scored_application(open_call, commissioner)
     assessment = application.assessments.get(assessor=people[0])
     client.force_login(people[1])
-    assert client.post(url("reopen", assessment.pk), {"reason": "x"}).status_code in (403, 404)
+    response = client.post(url("reopen", assessment.pk), {"reason": "x"})
+    assert is_refused(response) or response.status_code == 404
     client.force_login(commissioner)
     assert client.post(url("reopen", assessment.pk), {"reason": "Missing comment"}).status_code == 302
     application.refresh_from_db()
@@ -364,7 +382,11 @@ def test_decision_screen_reduction_without_reason(client, commissioner, open_cal
     )
     assert response.status_code == 302
     assert Decision.objects.get(application=application).approved_amount == Decimal("10000.00")
-    assert client.post(url("release", open_call.pk)).status_code == 302
+    # Releasing emails providers: a check-and-confirm page first, then the release.
+    response = client.post(url("release", open_call.pk))
+    assert response.status_code == 200 and application.reference in response.content.decode()
+    assert Decision.objects.get(application=application).released_at is None
+    assert client.post(url("release", open_call.pk), {"confirmed": "yes"}).status_code == 302
     assert Decision.objects.get(application=application).released_at is not None
 
 
@@ -415,7 +437,7 @@ def test_xlsx_export(client, administrator, exportable, open_call):
 
 def test_export_refused_to_assessor_and_unknown_format(client, assessor, commissioner, open_call):
     client.force_login(assessor)
-    assert client.get(url("export", open_call.pk, "csv")).status_code == 403
+    assert is_refused(client.get(url("export", open_call.pk, "csv")))
     client.force_login(commissioner)
     assert client.get(url("export", open_call.pk, "pdf")).status_code == 404
 

@@ -24,6 +24,9 @@ def score_application(page, application, assessor, scores):
         page.locator(f"input[name=score_{criterion.pk}][value='{score}']").check()
         page.locator(f"#id_text_{criterion.pk}").fill(f"{criterion.name}: evidence is clear and local.")
     page.get_by_role("button", name="Submit scores").click()
+    # Submitting locks the scores: a check-and-confirm page first (plain form, no JavaScript needed).
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    page.get_by_role("button", name="Submit scores").click()
     page.wait_for_url(f"**/admin/assessment/application/{application.pk}/")
     expect(page.get_by_role("status").get_by_text("Scores submitted.")).to_be_visible()
 
@@ -88,6 +91,9 @@ def test_assessors_score_commissioner_decides_and_provider_reads_feedback(page, 
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("status").get_by_text("Decision recorded.")).to_be_visible()
     page.goto(f"/admin/assessment/call/{application.call_id}/moderation/")
+    page.get_by_role("button", name="Release decisions").click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(application.reference)
     page.get_by_role("button", name="Release decisions").click()
     expect(page.get_by_role("status").get_by_text("1 decisions released")).to_be_visible()
 

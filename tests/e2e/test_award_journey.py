@@ -47,6 +47,8 @@ def test_award_agreement_returns_and_payment(page, two_factor):
     for slug, percent in (("prevention", "0"), ("support", "60"), ("perpetrators", "0"), ("trust", "40")):
         page.locator(f"#id_allocation_{slug}").fill(percent)
     page.get_by_label("Conditions").fill("Attend the quarterly review meetings.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     page.get_by_role("button", name="Offer the award").click()
     page.wait_for_url(re.compile(r"/admin/outcomes/awards/\d+/$"))
     award = Award.objects.get(application=application)
@@ -135,9 +137,10 @@ def test_award_agreement_returns_and_payment(page, two_factor):
     payment = Payment.objects.get(quarterly_return=first)
     assert payment.status == PaymentStatus.APPROVED
     page.goto("/admin/outcomes/payments/")
-    page.locator(f"#paid-on-{payment.pk}").fill(timezone.localdate().isoformat())
-    page.locator(f"#ref-{payment.pk}").fill("BACS-000123")
-    page.locator(f"#ref-{payment.pk}").press("Enter")
+    # The date paid is pre-filled with today, and shows: it is left as it is.
+    expect(page.locator(f"#id_paid_on_{payment.pk}")).to_have_value(timezone.localdate().isoformat())
+    page.locator(f"#id_reference_{payment.pk}").fill("BACS-000123")
+    page.locator(f"#id_reference_{payment.pk}").press("Enter")
     status_message(page, "recorded as paid")
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID and payment.payment_reference == "BACS-000123"

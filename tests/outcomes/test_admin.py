@@ -33,9 +33,13 @@ def test_commissioner_makes_an_award_in_one_action(client, application, commissi
         "allocation_perpetrators": "0",
         "allocation_trust": "40",
     }
-    data.update({name: "5" for name, _ in form.target_keys})
+    data.update({name: "5" for name, _, _ in form.target_cells})
     response = client.post(reverse("outcomes_admin:award_create", args=[application.pk]), data)
-    assert response.status_code == 302, response.context["form"].errors
+    # Offering is irreversible: a check-and-confirm page first, which carries every answer.
+    assert response.status_code == 200, response.context["form"].errors
+    assert "Check and confirm" in response.content.decode() and not Award.objects.exists()
+    response = client.post(reverse("outcomes_admin:award_create", args=[application.pk]), {**data, "confirmed": "yes"})
+    assert response.status_code == 302
     award = Award.objects.get(application=application)
     assert (award.support_bp, award.trust_bp, award.status) == (6000, 4000, AwardStatus.OFFERED)
     assert award.targets.count() == 8 and award.payments.count() == 4
@@ -102,9 +106,44 @@ def test_vary_and_close_screens(client, active_award, commissioner):
     active_award.refresh_from_db()
     assert active_award.amount == Decimal("12500.00")
     response = client.post(
-        reverse("outcomes_admin:award_close", args=[active_award.pk]), {"final_spend": "100", "clawback_amount": "0"}
+        reverse("outcomes_admin:award_close", args=[active_award.pk]),
+        {"final_spend": "100", "clawback_amount": "0", "confirmed": "yes"},
     )
     assert "final quarterly return must be approved" in response.content.decode()
+
+
+def test_variation_changing_only_the_amount_needs_nothing_retyped(client, active_award, commissioner):
+    """The form shows the award's values (the end date as ISO for the date picker); an amount change alone works,
+    and so does a form whose end date was left blank."""
+    client.force_login(commissioner)
+    page = client.get(reverse("outcomes_admin:award_vary", args=[active_award.pk])).content.decode()
+    assert f'value="{active_award.end_date.isoformat()}"' in page
+    end_date = active_award.end_date
+    form = client.get(reverse("outcomes_admin:award_vary", args=[active_award.pk])).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else str(value) for name, value in data.items()}
+    data.update({"reason": "More demand", "amount": "12600.00"})
+    assert client.post(reverse("outcomes_admin:award_vary", args=[active_award.pk]), data).status_code == 302
+    active_award.refresh_from_db()
+    assert (active_award.amount, active_award.end_date) == (Decimal("12600.00"), end_date)
+    data.update({"reason": "Even more demand", "amount": "12700.00", "end_date": ""})
+    assert client.post(reverse("outcomes_admin:award_vary", args=[active_award.pk]), data).status_code == 302
+    active_award.refresh_from_db()
+    assert (active_award.amount, active_award.end_date) == (Decimal("12700.00"), end_date)
+    page = client.get(reverse("outcomes_admin:award", args=[active_award.pk])).content.decode()
+    assert "£12,600.00" in page and "£12,700.00" in page and "{" not in page.split("Variations")[-1]
+
+
+def test_closing_asks_to_check_and_confirm(client, commissioner, active_award):
+    client.force_login(commissioner)
+    response = client.post(
+        reverse("outcomes_admin:award_close", args=[active_award.pk]), {"final_spend": "100", "clawback_amount": "0"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "Check and confirm" in body and "£100.00" in body
+    assert 'name="final_spend" value="100"' in body
+    active_award.refresh_from_db()
+    assert active_award.status == AwardStatus.ACTIVE
 
 
 def test_commissioner_home_panel_counts_and_links(client, active_award, commissioner):
@@ -144,7 +183,7 @@ def test_staff_lists_have_bounded_queries(
                 approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
                 commissioner,
             )
-            accept_award(award=award, actor=provider, typed_name="Pat")
+            accept_award(award=award, actor=provider, typed_name="Pat Provider")
 
     add(1)
     client.get(reverse(url_name))
@@ -166,7 +205,7 @@ def test_staff_home_queries_are_bounded(client, commissioner, provider, organisa
                 approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
                 commissioner,
             )
-            accept_award(award=award, actor=provider, typed_name="Pat")
+            accept_award(award=award, actor=provider, typed_name="Pat Provider")
 
     add(1)
     client.get(reverse("wagtailadmin_home"))
@@ -189,7 +228,7 @@ def test_provider_dashboard_panel_queries_are_bounded(
                 approved_application(organisation=organisation, call=factories.CallFactory(max_project_months=24)),
                 commissioner,
             )
-            accept_award(award=award, actor=provider, typed_name="Pat")
+            accept_award(award=award, actor=provider, typed_name="Pat Provider")
 
     add(1)
     with django_assert_num_queries(4):

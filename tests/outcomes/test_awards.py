@@ -170,7 +170,7 @@ def test_decline_needs_a_reason_and_is_audited(award, provider):
     assert declined.status == AwardStatus.DECLINED
     assert AuditEntry.objects.filter(action="award.declined", comment="Capacity").exists()
     with pytest.raises(ValidationError):
-        services.accept_award(award=award, actor=provider, typed_name="Pat")
+        services.accept_award(award=award, actor=provider, typed_name="Pat Provider")
 
 
 def test_variation_of_amount_and_end_date_adjusts_payments_and_returns(active_award, commissioner):

@@ -21,6 +21,56 @@ def test_org_admin_sees_the_offer_and_accepts_by_typing_their_name(client, award
     assert award.status == AwardStatus.ACTIVE and award.accepted_name == "Pat Provider"
 
 
+def test_someone_elses_name_is_refused_with_a_clear_message(client, award, provider):
+    """Signed in as Pat Provider, typing another person's name accepts nothing."""
+    client.force_login(provider)
+    response = client.post(reverse("outcomes_portal:accept", args=[award.pk]), {"typed_name": "Someone Else"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in body
+    assert "The name you typed is not the name on your account (Pat Provider)" in body
+    award.refresh_from_db()
+    assert award.status == AwardStatus.OFFERED and not award.accepted_name
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["pat provider", "  PAT   PROVIDER ", "PatProvider", "Ｐａｔ Ｐｒｏｖｉｄｅｒ"],  # fullwidth: NFKC form
+)
+def test_own_name_ignoring_case_spacing_and_unicode_form_is_accepted(client, award, provider, typed):
+    client.force_login(provider)
+    response = client.post(
+        reverse("outcomes_portal:accept", args=[award.pk]), {"typed_name": typed}, REMOTE_ADDR="203.0.113.7"
+    )
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACTIVE and award.accepted_by == provider
+    assert award.accepted_ip == "203.0.113.7"
+
+
+def test_composed_and_decomposed_accents_match(award, organisation):
+    from outcomes.services.awards import accept_award
+
+    admin = factories.provider_user(organisation, user__first_name="Zoë", user__last_name="Renée")
+    accepted = accept_award(award=award, actor=admin, typed_name="Zoe\u0308 Rene\u0301e")
+    assert accepted.status == AwardStatus.ACTIVE
+
+
+def test_printable_agreement_shows_who_when_and_from_where(client, award, provider):
+    client.force_login(provider)
+    client.post(
+        reverse("outcomes_portal:accept", args=[award.pk]), {"typed_name": "Pat Provider"}, REMOTE_ADDR="198.51.100.4"
+    )
+    award.refresh_from_db()
+    page = client.get(reverse("outcomes_portal:agreement", args=[award.pk])).content.decode()
+    assert "Accepted by" in page and "Pat Provider" in page and provider.email in page
+    assert "198.51.100.4" in page
+    from commissioning.formats import govuk_datetime
+
+    assert govuk_datetime(award.accepted_at) in page
+    entry = AuditEntry.objects.get(action="award.accepted", object_id=str(award.pk))
+    assert entry.data["ip_address"] == "198.51.100.4"
+
+
 def test_blank_name_shows_an_error(client, award, provider):
     client.force_login(provider)
     response = client.post(reverse("outcomes_portal:accept", args=[award.pk]), {"typed_name": ""})
@@ -119,7 +169,7 @@ def test_return_for_a_future_quarter_offers_no_submit(client, organisation, prov
     award = accept_award(
         award=award_for(application, commissioner, start_date=dt.date(2026, 10, 1), end_date=dt.date(2027, 3, 31)),
         actor=provider,
-        typed_name="Pat",
+        typed_name="Pat Provider",
     )
     client.force_login(provider)
     quarterly_return = award.returns.order_by("financial_year", "quarter").last()

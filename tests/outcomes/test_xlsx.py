@@ -93,7 +93,7 @@ def test_round_trip_stores_the_same_figures_as_the_web_form(
             commissioner,
         ),
         actor=provider,
-        typed_name="Pat",
+        typed_name="Pat Provider",
     )
     via_web = first_return(twin)
     women, safer = (
@@ -151,7 +151,7 @@ def test_every_error_is_listed_and_nothing_is_saved(active_award, provider):
 def test_wrong_award_quarter_version_and_missing_sheets(active_award):
     returns = list(active_award.returns.order_by("financial_year", "quarter"))
     data = build_template(returns[0])
-    with pytest.raises(ValidationError, match="for Q1 2025, not Q2 2025/26"):
+    with pytest.raises(ValidationError, match="for Q1 2025/26, not Q2 2025/26"):
         parse_upload(returns[1], fill(data))
     with pytest.raises(ValidationError, match="for award WRONG-1"):
         parse_upload(returns[0], fill(data, meta={"B2": "WRONG-1"}))

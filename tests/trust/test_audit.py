@@ -14,6 +14,7 @@ from commissioning.models import AuditEntry, Call, User
 from commissioning.roles import Role
 from tests import factories
 from tests.conftest import otp_login
+from tests.readable import visible_text
 
 
 @pytest.fixture(autouse=True)
@@ -46,9 +47,13 @@ def test_administrator_sees_the_list(client, administrator, entries):
     otp_login(client, administrator)
     response = client.get(reverse("audit:index"))
     assert response.status_code == 200
-    page = response.content.decode()
-    for action in ["application.submitted", "application.withdrawn", "call.updated"]:
-        assert action in page
+    page = visible_text(response.content)
+    for label in ["Application submitted", "Application withdrawn", "Call: updated"]:
+        assert label in page
+    # People read labels, never the stored codes or the field's Python name.
+    for code in ["application.submitted", "application.withdrawn", "call.updated", "Object repr"]:
+        assert code not in page
+    assert "Draft → Submitted" in page
 
 
 @pytest.mark.django_db
@@ -82,21 +87,25 @@ def test_providers_and_anonymous_never_see_it(client, provider, entries):
 @pytest.mark.django_db
 def test_filters(client, administrator, commissioner, organisation, entries):
     otp_login(client, administrator)
-    url = reverse("audit:index")
-    page = client.get(url, {"action": "call.updated"}).content.decode()
-    assert "call.updated" in page and "application.submitted" not in page
-    page = client.get(url, {"organisation": organisation.pk}).content.decode()
-    assert "application.submitted" in page and "application.withdrawn" not in page
-    page = client.get(url, {"actor": commissioner.pk}).content.decode()
-    assert "application.withdrawn" not in page and "call.updated" in page
-    page = client.get(url, {"content_type": ContentType.objects.get_for_model(Call).pk}).content.decode()
-    assert "call.updated" in page and "application.submitted" not in page
+
+    def rows(params):
+        # The results fragment only: the filter's options name every action.
+        return visible_text(client.get(reverse("audit:index_results"), params).content)
+
+    page = rows({"action": "call.updated"})
+    assert "Call: updated" in page and "Application submitted" not in page
+    page = rows({"organisation": organisation.pk})
+    assert "Application submitted" in page and "Application withdrawn" not in page
+    page = rows({"actor": commissioner.pk})
+    assert "Application withdrawn" not in page and "Call: updated" in page
+    page = rows({"content_type": ContentType.objects.get_for_model(Call).pk})
+    assert "Call: updated" in page and "Application submitted" not in page
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    page = client.get(url, {"created_at__date__gte": tomorrow}).content.decode()
-    assert "application.submitted" not in page
+    page = rows({"created_at__date__gte": tomorrow})
+    assert "Application submitted" not in page
     today = timezone.localdate().isoformat()
-    page = client.get(url, {"created_at__date__gte": today, "created_at__date__lte": today}).content.decode()
-    assert "application.submitted" in page
+    page = rows({"created_at__date__gte": today, "created_at__date__lte": today})
+    assert "Application submitted" in page
 
 
 @pytest.mark.django_db
@@ -104,7 +113,9 @@ def test_inspect_shows_one_entry(client, administrator, entries):
     otp_login(client, administrator)
     response = client.get(reverse("audit:inspect", args=[entries[0].pk]))
     assert response.status_code == 200
-    assert b"application.submitted" in response.content
+    page = visible_text(response.content)
+    assert "Application submitted" in page and "application.submitted" not in page
+    assert "Submitted" in page and "Draft" in page
 
 
 @pytest.mark.django_db

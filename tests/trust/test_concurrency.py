@@ -55,7 +55,7 @@ def test_two_submissions_of_the_same_return_at_once_give_one():
     award = accept_award(
         award=award_for(approved_application(organisation=organisation), commissioner),
         actor=provider,
-        typed_name="Pat Provider",
+        typed_name=provider.get_full_name(),
     )
     quarterly_return = award.returns.order_by("financial_year", "quarter").first()
     results = {i.pk: Decimal("9") for i, _ in return_services.return_indicators(quarterly_return)}

@@ -221,6 +221,9 @@ def injected(db, commissioner, provider, organisation):
     application = approved_application(organisation=organisation)
     application.project_title = INJECTION
     application.save(update_fields=["project_title"])
+    # The typed name must be the account's own, so the account carries the formula too.
+    provider.first_name, provider.last_name = INJECTION, ""
+    provider.save(update_fields=["first_name", "last_name"])
     award = accept_award(award=award_for(application, commissioner), actor=provider, typed_name=INJECTION)
     return award
 

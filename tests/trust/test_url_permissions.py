@@ -128,7 +128,12 @@ ROUTES = [
     Route("themes:edit", COMMISSIONING_STAFF, kwargs=lambda o: {"pk": o["theme"].pk}),
     Route("indicators:edit", COMMISSIONING_STAFF, kwargs=lambda o: {"pk": o["indicator"].pk}),
     # --- Wagtail admin entry points ---------------------------------------------------------------------------
-    Route("wagtailadmin_home", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
+    # The staff home (our landing, at Wagtail's home address): the executive lands on reporting.
+    Route("wagtailadmin_home", expect(OK, **roles([ANON, *PROVIDERS], LOGIN), executive=REDIRECT)),
+    Route("staff_home", expect(OK, **roles([ANON, *PROVIDERS], LOGIN), executive=REDIRECT)),
+    # Help pages about BCSP's process: every member of staff.
+    Route("bcsp_help:index", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
+    Route("bcsp_help:page", expect(OK, **roles([ANON, *PROVIDERS], LOGIN)), kwargs=lambda o: {"slug": "process"}),
     Route("wagtailadmin_login", expect(OK, **roles(STAFF, ADMIN_HOME))),  # staff already in: the dashboard
     Route("wagtailadmin_logout", expect(LOGIN), method="post"),
     Route("wagtailadmin_password_reset", PUBLIC),
@@ -147,6 +152,8 @@ ROUTES = [
     Route("portal:password_reset_done", PUBLIC),
     Route("portal:password_reset_complete", PUBLIC),
     Route("portal:password_reset_confirm", PUBLIC, kwargs=lambda o: {"uidb64": "x", "token": "x"}),
+    # A staff invitation's set-password link ("expired or already used" for a bad token).
+    Route("portal:invitation", PUBLIC, kwargs=lambda o: {"uidb64": "x", "token": "x"}),
     Route("portal:organisation", expect(FORBIDDEN, anonymous=LOGIN, provider_a=OK, provider_b=OK)),
     Route("portal:organisation_create", expect({OK, FORBIDDEN, REDIRECT}, anonymous=LOGIN)),
     Route("portal:organisation_join", expect({OK, FORBIDDEN, REDIRECT}, anonymous=LOGIN)),
@@ -253,11 +260,19 @@ ROUTES = [
         method="post",
         kwargs=lambda o: {"call_pk": o["call"].pk},
     ),
+    # Releasing decisions: first the check-and-confirm page, then (confirmed) the release and back.
+    Route(
+        "assessment_admin:release",
+        staff_screen(commissioner=OK, administrator=OK),
+        method="post",
+        kwargs=lambda o: {"call_pk": o["call"].pk},
+    ),
     Route(
         "assessment_admin:release",
         staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
         method="post",
         kwargs=lambda o: {"call_pk": o["call"].pk},
+        data=lambda o: {"confirmed": "yes"},
     ),
     Route(
         "assessment_admin:reopen",
@@ -347,6 +362,8 @@ GROUPS = [
             Route("wagtailimages_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
             Route("wagtaildocs_chooser:choose", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
             Route("wagtailusers_users:index", ADMINISTRATORS_ONLY),
+            # "Add a user" is the invitation form.
+            Route("wagtailusers_users:add", ADMINISTRATORS_ONLY),
             Route("wagtailusers_users:edit", ADMINISTRATORS_ONLY, kwargs=lambda o: {"pk": o["users"][PROV_A].pk}),
             Route("wagtailusers_groups:index", ADMINISTRATORS_ONLY),
             Route("wagtailsites:index", expect(DENIED, **roles([ANON, *PROVIDERS], LOGIN))),
@@ -491,7 +508,9 @@ def world(db, settings):
     # An accepted award of organisation A's, with its returns and payments.
     approved = approved_application(organisation=org_a, reference="TRUST-A-001")
     # A funded project's title is published (360Giving open data, reports): it carries no secret marker.
-    award = accept_award(award=award_for(approved, users[COMMISSIONER]), actor=users[PROV_A], typed_name="Pat")
+    award = accept_award(
+        award=award_for(approved, users[COMMISSIONER]), actor=users[PROV_A], typed_name=users[PROV_A].get_full_name()
+    )
     # An approved application of organisation A's not yet awarded, for the award-creation page.
     to_award = approved_application(organisation=org_a, reference="TRUST-A-002")
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.formats import govuk_date
 from commissioning.models import Membership
 from commissioning.notifications import send_templated_email
 from outcomes.models import AwardStatus, QuarterlyReturn
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                     continue
                 subject = (
                     f"Your {quarterly_return.period_label} return for {quarterly_return.award.reference} is due on "
-                    f"{quarterly_return.due_date:%-d %B %Y}"
+                    f"{govuk_date(quarterly_return.due_date)}"
                     if kind == "due"
                     else f"Overdue: your {quarterly_return.period_label} return for {quarterly_return.award.reference}"
                 )
