@@ -42,5 +42,5 @@ urlpatterns = [
     path("application/<int:pk>/moderate/", forbidden_as_403(views.moderate), name="moderate"),
     path("application/<int:pk>/decide/", forbidden_as_403(views.decide), name="decide"),
     path("assessment/<int:assessment_pk>/reopen/", forbidden_as_403(views.reopen), name="reopen"),
-    path("attachment/<int:pk>/download/", forbidden_as_403(views.download_attachment), name="attachment"),
+    path("attachment/<uuid:token>/download/", forbidden_as_403(views.download_attachment), name="attachment"),
 ]

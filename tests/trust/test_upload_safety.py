@@ -105,11 +105,11 @@ def test_portal_and_staff_downloads_are_attachments_never_sniffed_and_audited(cl
     attachment = Attachment.objects.get(application=draft)
     assert "<" not in attachment.original_name
     type(draft).objects.filter(pk=draft.pk).update(status="submitted")  # staff read submitted applications only
-    response = client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.pk]))
+    response = client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.token]))
     assert_download(response, attachment.original_name)
     assert b"".join(response.streaming_content) == PDF
     client.force_login(commissioner)
-    response = client.get(reverse("assessment_admin:attachment", args=[attachment.pk]))
+    response = client.get(reverse("assessment_admin:attachment", args=[attachment.token]))
     assert_download(response, attachment.original_name)
     assert AuditEntry.objects.filter(action__contains="download").count() == 2
 
@@ -119,10 +119,10 @@ def test_another_organisations_provider_cannot_download(client, provider, other_
     upload(client, draft, "policy.pdf", PDF)
     attachment = Attachment.objects.get(application=draft)
     client.force_login(other_provider)
-    assert client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.pk])).status_code == 404
+    assert client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.token])).status_code == 404
     # The attachment id with organisation B's own application in the URL: still nothing.
     own = factories.ApplicationFactory(organisation=other_provider.memberships.first().organisation, status="draft")
-    assert client.get(reverse("portal:attachment_download", args=[own.pk, attachment.pk])).status_code == 404
+    assert client.get(reverse("portal:attachment_download", args=[own.pk, attachment.token])).status_code == 404
 
 
 def test_return_template_download_is_an_attachment_never_sniffed(client, provider, organisation, commissioner):
