@@ -119,12 +119,10 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        # Through the task queue like every other email, so a slow mail server never slows the page.
-        from django.template.loader import render_to_string
+        # Written and sent like every other email: plain text, through the task queue.
+        from .notifications import render_plain_text, send_templated_email
 
-        from .notifications import send_templated_email
-
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        subject = render_plain_text(subject_template_name, context)
         send_templated_email(to=to_email, subject=subject, template=email_template_name, context=context)
 
 

@@ -122,6 +122,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text email (commissioning.notifications.render_plain_text): never HTML-escaped, because an email
+    # is not a web page. Only emails/*.txt are rendered with it.
+    {
+        "NAME": "email",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
