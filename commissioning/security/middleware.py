@@ -12,6 +12,7 @@ from django_otp import user_has_device
 from ..roles import is_staff_user
 
 SECOND_FACTOR_SESSION_KEY = "security_has_second_factor"
+STAFF_SESSION_KEY = "security_is_staff"
 
 
 def admin_prefix():
@@ -31,6 +32,15 @@ def _exempt_paths():
     }
 
 
+def _is_staff(request, user, path):
+    """Whether this person holds a staff role. Under /admin/ asked of the database every time; elsewhere from
+    the flag set at sign-in (signals.remember_second_factor), so portal and public pages cost no extra query.
+    A role given during a session is in force under /admin/ at once and elsewhere from the next sign-in."""
+    if path.startswith(admin_prefix()):
+        return is_staff_user(user)
+    return bool(request.session.get(STAFF_SESSION_KEY))
+
+
 def _needs_second_factor(request):
     """Where the signed-in, unverified user must go first, or None."""
     user = getattr(request, "user", None)
@@ -39,7 +49,7 @@ def _needs_second_factor(request):
     path = request.path_info
     if path in _exempt_paths():
         return None
-    if is_staff_user(user) and settings.STAFF_2FA_REQUIRED:
+    if settings.STAFF_2FA_REQUIRED and _is_staff(request, user, path):
         # Staff reach nothing else until the second step is done: not the admin, not the portal's
         # downloads, not even the public pages (one rule, with nothing to forget when a URL is added).
         has_device = user_has_device(user, confirmed=True)
