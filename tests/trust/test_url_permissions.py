@@ -307,6 +307,15 @@ ROUTES = [
     Route("reporting:data", COMMISSIONERS),
     Route("reporting:export", COMMISSIONERS, kwargs=lambda o: {"kind": "organisations", "fmt": "csv"}),
     Route("reporting:import", COMMISSIONERS, kwargs=lambda o: {"kind": "organisations"}),
+    # --- new names of funded organisations (commissioning staff) -----------------------------------------------
+    Route("name_changes:index", COMMISSIONERS),
+    # Without a decision or reason the post is refused with a message: the staff get the page back.
+    Route(
+        "name_changes:decide",
+        staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+        method="post",
+        kwargs=lambda o: {"pk": o["name_change"].pk},
+    ),
     # --- operations (administrators) ------------------------------------------------------------------------
     Route("email_failures", ADMINISTRATORS_ONLY),
     Route("task_results:index", ADMINISTRATORS_ONLY),
@@ -466,7 +475,15 @@ def world(db, settings):
     entry = audit.record(actor=users[PROV_A], action="application.submitted", obj=application)
     from django.core.files.base import ContentFile
 
-    from commissioning.models import Attachment, BudgetLine, Indicator, Membership, ProposedOutcome, Theme
+    from commissioning.models import (
+        Attachment,
+        BudgetLine,
+        Indicator,
+        Membership,
+        OrganisationNameChange,
+        ProposedOutcome,
+        Theme,
+    )
     from outcomes.services.awards import accept_award
     from tests.outcomes.conftest import approved_application, award_for
 
@@ -530,6 +547,9 @@ def world(db, settings):
         "to_award": to_award,
         "fresh_call": factories.CallFactory(),
         "assessment": application.assessments.get(assessor=users[ASSIGNED]),
+        "name_change": OrganisationNameChange.objects.create(
+            organisation=org_a, old_name=org_a.name, new_name="Organisation A Renamed", requested_by=users[PROV_A]
+        ),
     }
 
 
@@ -673,6 +693,7 @@ STAFF_START = [
     "themes:index",
     "indicators:index",
     "audit:index",
+    "name_changes:index",
 ]
 MAX_PAGES_PER_COLLECTOR = 250
 HREF = re.compile(r'href="([^"#][^"]*)"')
