@@ -21,3 +21,10 @@ class CheckedDocumentForm(BaseDocumentForm):
         if isinstance(file, UploadedFile):  # a new or replacement file, not the one already stored
             check_upload(file, max_bytes=settings.WAGTAILDOCS_MAX_UPLOAD_SIZE)
         return file
+
+    def _post_clean(self):
+        # A refused file is left out of the instance, so Document.clean would add "File extension “” is not
+        # allowed" under the real reason. The form is invalid either way.
+        if self.has_error("file"):
+            return
+        super()._post_clean()

@@ -196,6 +196,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The staff password-reset email goes through commissioning.notifications like every other email.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "commissioning.security.forms.StaffPasswordResetForm"
 # The public document library takes what provider attachments take, checked by content (cms/forms.py).
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -13,7 +13,16 @@ from django.core.mail import BadHeaderError
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
-from commissioning.models import Application, AuditEntry, Call, Decision, Membership, Organisation, User
+from commissioning.models import (
+    Application,
+    AuditEntry,
+    Call,
+    Decision,
+    Membership,
+    Organisation,
+    OrganisationNameChange,
+    User,
+)
 from commissioning.notifications import (
     EMAIL_FAILED,
     EMAIL_GAVE_UP,
@@ -89,6 +98,18 @@ CONTEXTS = {
         "token": "abc-123",
     },
     "password_reset_subject.txt": lambda: {},
+    "staff_password_reset.txt": lambda: {
+        "email": "o'neil@example.org",
+        "protocol": "https",
+        "domain": "grants.example.org",
+        "uid": "MQ",
+        "token": "abc-123",
+    },
+    "name_change_decided.txt": lambda: {
+        "change": OrganisationNameChange(old_name=HOSTILE, new_name="D'Arcy's Refuge", reason=HOSTILE),
+        "approved": False,
+        "link": "/portal/organisation/",
+    },
     "return_changes_requested.txt": lambda: {"quarterly_return": quarterly_return(), "comments": HOSTILE},
     "return_due_soon.txt": lambda: {"quarterly_return": quarterly_return()},
     "return_overdue.txt": lambda: {"quarterly_return": quarterly_return()},
@@ -106,7 +127,13 @@ def test_no_plain_text_email_is_html_escaped(name):
     body = render_plain_text(f"emails/{name}", {"site_url": "https://grants.example.org", **CONTEXTS[name]()})
     for entity in ESCAPED:
         assert entity not in body, f"{name} escapes: {body!r}"
-    if name not in {"password_reset_subject.txt", "return_due_soon.txt", "return_overdue.txt", "password_reset.txt"}:
+    if name not in {
+        "password_reset_subject.txt",
+        "return_due_soon.txt",
+        "return_overdue.txt",
+        "password_reset.txt",
+        "staff_password_reset.txt",
+    }:
         assert "D'Arcy" in body or HOSTILE in body, f"{name}: {body!r}"
 
 
@@ -149,6 +176,16 @@ def test_a_password_reset_is_written_and_sent_like_every_other_email(
     [message] = mail.outbox
     assert message.subject == "Reset your password"
     assert "/portal/password-reset/" in message.body
+
+
+@pytest.mark.django_db
+def test_the_staff_password_reset_goes_the_same_way(client, commissioner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("wagtailadmin_password_reset"), {"email": commissioner.email})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.subject == "Reset your password"
+    assert "/admin/password_reset/confirm/" in message.body and "staff account" in message.body
 
 
 # --- headers ----------------------------------------------------------------------------------------------
