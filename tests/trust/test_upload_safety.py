@@ -138,3 +138,24 @@ def test_return_template_download_is_an_attachment_never_sniffed(client, provide
     quarterly_return = award.returns.order_by("financial_year", "quarter").first()
     response = client.get(reverse("outcomes_portal:return_template", args=[quarterly_return.pk]))
     assert_download(response, ".xlsx")
+
+
+def test_file_urls_name_a_random_token_not_a_sequential_id(client, provider, draft):
+    """Issue 11: attachment ids are sequential, so download URLs could be counted through."""
+    from django.urls import NoReverseMatch
+
+    client.force_login(provider)
+    upload(client, draft, "one.pdf", PDF)
+    upload(client, draft, "two.pdf", PDF)
+    first, second = Attachment.objects.filter(application=draft).order_by("pk")
+    assert first.token.version == 4 and first.token != second.token
+    for name, args in [
+        ("portal:attachment_download", [draft.pk, first.pk]),
+        ("portal:attachment_delete", [draft.pk, first.pk]),
+        ("assessment_admin:attachment", [first.pk]),
+    ]:
+        with pytest.raises(NoReverseMatch):
+            reverse(name, args=args)
+    assert client.get(f"/portal/applications/{draft.pk}/files/{first.pk}/").status_code == 404
+    page = client.get(reverse("portal:section", args=[draft.pk, "attachments"])).content.decode()
+    assert str(first.token) in page and f"/files/{first.pk}/" not in page
