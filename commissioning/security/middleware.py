@@ -38,7 +38,10 @@ def _is_staff(request, user, path):
     A role given during a session is in force under /admin/ at once and elsewhere from the next sign-in."""
     if path.startswith(admin_prefix()):
         return is_staff_user(user)
-    return bool(request.session.get(STAFF_SESSION_KEY))
+    flag = request.session.get(STAFF_SESSION_KEY)
+    if flag is None:  # a session from before the flag existed: look once, then remember
+        flag = request.session[STAFF_SESSION_KEY] = is_staff_user(user)
+    return flag
 
 
 def _needs_second_factor(request):

@@ -266,3 +266,17 @@ def test_staff_may_still_sign_out_before_the_second_step(client, commissioner):
     response = client.post(reverse("portal:logout"))
     assert response.status_code == 302 and not response["Location"].startswith(reverse("portal:security:setup"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@override_settings(STAFF_2FA_REQUIRED=True)
+def test_a_session_from_before_the_staff_flag_is_still_sent_to_set_up(client, commissioner):
+    from commissioning.security.middleware import STAFF_SESSION_KEY
+
+    client.force_login(commissioner)
+    session = client.session
+    del session[STAFF_SESSION_KEY]
+    session.save()
+    response = client.get(reverse("portal:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("portal:security:setup"))
+    assert client.session[STAFF_SESSION_KEY] is True
