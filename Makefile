@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv frontend run test lint e2e screenshots chromium migrate seed clean bench loadtest
+.PHONY: venv frontend run test lint e2e screenshots chromium libreoffice migrate seed clean bench loadtest
 
 venv: $(STAMP)
 
@@ -40,7 +40,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: venv frontend lint
+test: venv frontend lint libreoffice
 	$(PYTHON) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; install it when missing, and fail (never skip) if that fails.
@@ -48,6 +48,13 @@ chromium:
 	@test -x /usr/bin/chromium || { echo "Chromium missing: installing it with apt-get."; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || true; }
 	@test -x /usr/bin/chromium || { echo "FAIL: /usr/bin/chromium is not installed and could not be installed." >&2; exit 1; }
+
+# The board pack's print test converts it to PDF with LibreOffice: install Debian's headless Calc when soffice is
+# missing, and fail (never skip) if that fails.
+libreoffice:
+	@command -v soffice >/dev/null || { echo "LibreOffice missing: installing libreoffice-calc-nogui with apt-get."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui) || true; }
+	@command -v soffice >/dev/null || { echo "FAIL: soffice (LibreOffice) is not installed and could not be installed." >&2; exit 1; }
 
 e2e: venv frontend chromium
 	$(PYTHON) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -71,6 +71,8 @@ def measure_page(page, runs, floor_path=None):
     from .pages import PICKERS, USERS
 
     row = {"name": page.name, "kind": page.kind, "floor": page.floor, "user": page.user}
+    if page.kind == "export":
+        row["openpyxl_ratio"] = page.openpyxl_ratio
     obj = PICKERS[page.pick]() if page.pick else None
     path, reason = resolve(page, obj)
     if path is None:
@@ -159,12 +161,14 @@ def main(argv=None):
     parser.add_argument("--scale", required=True)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--pages", default="", help="only these pages (names, comma-separated)")
     args = parser.parse_args(argv)
     django.setup()
     from django.urls import reverse
 
-    from .pages import FLOORS, PAGES, ensure_public_pages
+    from .pages import FLOORS, ensure_public_pages, selected
 
+    PAGES = selected(args.pages)
     ensure_public_pages()
     result = {"scale": args.scale, "counts": dataset_counts(), "floors": {}, "pages": []}
     # One floor per (base template, user) pair in use: a signed-in request costs a session and a user query.

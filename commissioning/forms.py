@@ -2,9 +2,33 @@
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from . import limits
+
+
+def _order_or_none(value):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= 1_000_000 else None
+
 
 class CallAdminForm(WagtailAdminModelForm):
-    """The call form in the Wagtail admin: model rules plus rules across the inline criteria."""
+    """The call form in the Wagtail admin: model rules plus rules across the inline criteria. Money is
+    typed as people write it ("£240,000") and checked against its range with one message."""
+
+    total_budget = limits.RangeField(limits.MONEY_POSITIVE, label="Total budget")
+    min_grant = limits.RangeField(limits.MONEY, label="Minimum grant")
+    max_grant = limits.RangeField(limits.MONEY_POSITIVE, label="Maximum grant")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The hidden sort-order field of the criteria and questions: Wagtail's inline panel sorts a refused form by
+        # it and fails (KeyError) when it did not validate, so a tampered value is read as "no order" instead.
+        for formset in getattr(self, "formsets", {}).values():
+            for form in formset.forms:
+                if "ORDER" in form.fields:
+                    form.fields["ORDER"].to_python = _order_or_none
 
     def clean(self):
         cleaned = super().clean()

@@ -6,13 +6,13 @@ way ``valid_values()`` gives the fields that passed, which the view saves, while
 re-shown with the user's input and a message.
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 
+from . import limits
 from .govuk_forms import GovukFormMixin, word_limited
+from .limits import RangeField
 from .models import (
     AttachmentKind,
     BudgetCategory,
@@ -26,40 +26,13 @@ from .services.applications import WORD_LIMITS, project_year_choices
 from .uploads import ALLOWED_LABEL, check_upload
 
 
-class MoneyField(forms.DecimalField):
-    """Pounds and pence; accepts "£1,500.50" as people type it."""
-
-    prefix = "£"
-    # A text box, not type="number": browsers refuse "£" and "," in number inputs, so what people type
-    # as money never reached the server (GOV.UK advises text inputs with inputmode for amounts).
-    widget = forms.TextInput
+class MoneyField(RangeField):
+    """Pounds and pence; accepts "£1,500.50" as people type it. A text box, not type="number": browsers
+    refuse "£" and "," in number inputs (GOV.UK advises text inputs with inputmode for amounts)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(**kwargs)
-        self.error_messages.update(
-            {
-                "invalid": "Enter the amount as a number, like 1500 or 1500.50.",
-                "min_value": "Enter an amount of £0 or more: the amount cannot be negative.",
-                "max_decimal_places": "Enter the amount in pounds and pence, with no more than 2 decimal places.",
-                "max_digits": "Enter an amount less than £10,000,000,000.",
-                "max_whole_digits": "Enter an amount less than £10,000,000,000.",
-            }
-        )
-        self.widget.attrs.update({"inputmode": "decimal", "class": "govuk-input--width-10"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").removeprefix("£").strip()
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        attrs.pop("min", None)
-        return attrs
+        super().__init__(limits.MONEY, prefix="£", **kwargs)
+        self.widget.attrs["class"] = "govuk-input--width-10"
 
 
 # ---------------------------------------------------------------- accounts
@@ -247,17 +220,12 @@ class ProjectForm(DraftForm):
         "How you will deliver the project", "delivery_plan", "Activities, milestones and who does what."
     )
     beneficiaries = _text("Who will benefit", "beneficiaries", "Describe the groups of people, not individuals.")
-    beneficiary_count = forms.IntegerField(
+    beneficiary_count = RangeField(
+        limits.PEOPLE,
         label="How many people will benefit",
         required=False,
-        min_value=0,
-        max_value=10_000_000,
         help_text="An aggregate number only. Do not give names or details of individuals.",
-        error_messages={
-            "invalid": "Enter the number of people as a whole number, like 120.",
-            "min_value": "Enter a number of people of 0 or more.",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
     )
     partners = forms.MultipleChoiceField(
         label="Which BCSP partners will you work with?",
@@ -340,17 +308,12 @@ class OutcomeForm(GovukFormMixin, forms.Form):
         self.years = []
         for year, label in project_year_choices(call):
             name = f"target_{year}"
-            self.fields[name] = forms.DecimalField(
+            # The widest range here; clean() applies the chosen unit's own range.
+            self.fields[name] = RangeField(
+                limits.FIGURE,
                 label=f"Target for {label}",
                 required=False,
-                min_value=Decimal("0"),
-                max_digits=12,
-                decimal_places=2,
-                error_messages={
-                    "invalid": f"Enter the {label} target as a number, like 25.",
-                    "min_value": f"Enter a {label} target of 0 or more.",
-                },
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
             )
             self.years.append(year)
 
@@ -368,6 +331,17 @@ class OutcomeForm(GovukFormMixin, forms.Form):
                 self.add_error("custom_unit", "Choose the unit for your own indicator.")
             if not cleaned.get("custom_theme") and "custom_theme" not in self.errors:
                 self.add_error("custom_theme", "Choose the theme for your own indicator.")
+        unit = indicator.unit if indicator else cleaned.get("custom_unit")
+        if unit:
+            range_ = limits.figure_range(unit)
+            for year in self.years:
+                value = cleaned.get(f"target_{year}")
+                if value is not None:
+                    try:
+                        range_.parse(value)
+                    except ValueError:
+                        field = self.fields[f"target_{year}"]
+                        self.add_error(f"target_{year}", f"{field.label} must be {range_.allowed}.")
         return cleaned
 
     def identity_valid(self):

@@ -6,6 +6,8 @@ checkboxes, ``aria-describedby`` joining hint and error, and the character-count
 word-limited text. ``error_summary(*forms)`` gives the entries for the error summary at the top.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
@@ -14,10 +16,21 @@ from django.utils.deconstruct import deconstructible
 
 from .text_limits import LongTextLimitMixin
 
+# What separates words: whitespace, plus the invisible and blank-looking characters people use to glue words
+# together and slip past a word limit (braille blank U+2800, Hangul fillers U+3164/U+115F/U+1160/U+FFA0, zero-width
+# space, non-joiner and joiner U+200B-U+200D, word joiner U+2060, byte order mark U+FEFF, Mongolian vowel separator
+# U+180E). cms/frontend/app.js counts with this same character class (a test compares them), so the count shown
+# while typing is the count the server enforces.
+WORD_SEPARATORS = (
+    r"[\t\n\v\f\r \x1c-\x1f\x85\xa0\u115f\u1160\u1680\u180e\u2000-\u200d\u2028\u2029\u202f\u205f\u2060"
+    r"\u2800\u3000\u3164\ufeff\uffa0]+"
+)
+_SEPARATORS = re.compile(WORD_SEPARATORS)
+
 
 def count_words(text):
-    """Words as the GOV.UK character-count component counts them: runs of non-space characters."""
-    return len((text or "").split())
+    """Words: runs of characters between separators (see WORD_SEPARATORS)."""
+    return sum(1 for word in _SEPARATORS.split(text or "") if word)
 
 
 @deconstructible

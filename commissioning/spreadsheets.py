@@ -137,24 +137,30 @@ def is_formula(value) -> bool:
 
 
 def write_only_xlsx(headers, rows, *, title="Data") -> bytes:
-    """One sheet written row by row in openpyxl's write-only mode: memory stays flat however many rows, and
-    it costs little more than the file format itself. Every cell goes through ``safe_cell``; Decimals become
-    numbers; the header row is frozen and columns are sized to their headings."""
+    """One sheet written row by row in openpyxl's write-only mode: see ``write_only_workbook``."""
+    return write_only_workbook([(title, headers, rows)])
+
+
+def write_only_workbook(sheets) -> bytes:
+    """Sheets, each ``(title, headers, rows)``, written row by row in openpyxl's write-only mode: memory stays
+    flat however many rows, and it costs little more than the file format itself. Every cell goes through
+    ``safe_cell``; Decimals become numbers; each header row is frozen and columns are sized to their headings."""
     from decimal import Decimal
 
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    headers = list(headers)
-    # Sheet properties must be set before the first row is written.
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(str(header)) + 4, 40))
-    sheet.append(safe_row(headers))
-    for row in rows:
-        sheet.append(safe_row([float(v) if isinstance(v, Decimal) else v for v in row]))
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        headers = list(headers)
+        # Sheet properties must be set before the first row is written.
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(str(header)) + 4, 40))
+        sheet.append(safe_row(headers))
+        for row in rows:
+            sheet.append(safe_row([float(v) if isinstance(v, Decimal) else v for v in row]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -20,3 +20,6 @@ if settings.DEBUG:
 
 # Wagtail's page serving last: it matches everything else.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A form too big to read gets a page that says the limit (413), not a bare "Bad Request (400)".
+handler400 = "commissioning.views.errors.bad_request"

@@ -7,13 +7,14 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from commissioning import limits
 from commissioning.govuk_forms import GovukFormMixin, word_limited
+from commissioning.limits import DateRangeField, RangeField
 from commissioning.models import IndicatorUnit, Theme
 from commissioning.text_limits import LongTextLimitMixin
 
 from .models import ALLOCATION_FIELDS, PaymentBasis
 from .services.awards import allocation_from_percentages
-from .services.returns import UNIT_EXPECTATION, parse_figure
 
 CASE_STUDY_WARNING = (
     "Do not include names, initials, ages, exact dates, places or any detail that could identify a survivor, "
@@ -21,23 +22,11 @@ CASE_STUDY_WARNING = (
 )
 
 
-class FigureField(forms.CharField):
-    """A figure validated by indicator unit (count, percentage, pounds, days). Blank means not yet known."""
-
-    def __init__(self, *, unit, **kwargs):
-        self.unit = unit
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"})
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            return parse_figure(self.unit, value)
-        except ValueError as exc:
-            raise forms.ValidationError(f"{self.label} must be {exc}.", code="invalid_figure") from None
+def figure_field(range_, **kwargs):
+    """A figure of a return (an indicator's actual, or spend). Blank means not yet known."""
+    field = RangeField(range_, required=False, **kwargs)
+    field.widget.attrs["class"] = "govuk-input--width-10"
+    return field
 
 
 class ReturnForm(GovukFormMixin, forms.Form):
@@ -61,16 +50,12 @@ class ReturnForm(GovukFormMixin, forms.Form):
         ),
         300,
     )
-    safeguarding_incidents = forms.IntegerField(
+    safeguarding_incidents = RangeField(
+        limits.INCIDENTS,
         label="Number of safeguarding incidents this quarter",
         required=False,
-        min_value=0,
         help_text="A count only. Report each incident through your safeguarding procedure, not here.",
-        error_messages={
-            "invalid": "Enter the number of safeguarding incidents as a whole number, like 0 or 2.",
-            "min_value": "The number of safeguarding incidents cannot be negative.",
-        },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
     )
     case_study = word_limited(
         forms.CharField(
@@ -87,16 +72,17 @@ class ReturnForm(GovukFormMixin, forms.Form):
         self.indicator_fields = []
         for indicator, target in indicators:
             name = f"result_{indicator.pk}"
-            hint = f"{IndicatorUnit(indicator.unit).label}. Enter {UNIT_EXPECTATION[indicator.unit]}."
+            range_ = limits.figure_range(indicator.unit)
+            hint = f"{IndicatorUnit(indicator.unit).label}. Enter {range_.expectation}."
             if target is not None:
                 hint += f" Target this quarter: {target.normalize():f}."
-            self.fields[name] = FigureField(unit=indicator.unit, label=indicator.name, help_text=hint)
+            self.fields[name] = figure_field(range_, label=indicator.name, help_text=hint)
             self.indicator_fields.append(name)
         self.spend_fields = []
         for line in budget_lines:
             name = f"spend_{line.pk}"
-            self.fields[name] = FigureField(
-                unit=IndicatorUnit.POUNDS,
+            self.fields[name] = figure_field(
+                limits.MONEY,
                 label=f"Spend on {line.description} ({line.get_category_display()})",
                 help_text=f"In pounds, like 1250.00. Budget for the year: £{line.amount:,.2f}.",
             )
@@ -197,11 +183,9 @@ class AllocationMixin:
     def add_allocation_fields(self, initial_bp):
         names = dict(Theme.objects.values_list("slug", "short_name"))
         for slug in ALLOCATION_FIELDS:
-            self.fields[f"allocation_{slug}"] = forms.DecimalField(
+            self.fields[f"allocation_{slug}"] = RangeField(
+                limits.RANGES["percentage"],
                 label=f"{names.get(slug, slug)} (%)",
-                min_value=0,
-                max_value=100,
-                decimal_places=2,
                 initial=Decimal(initial_bp.get(slug, 0)) / 100,
             )
 
@@ -216,10 +200,14 @@ class AllocationMixin:
             return None
 
 
+def target_field(indicator, label, **kwargs):
+    return RangeField(limits.figure_range(indicator.unit), label=label, **kwargs)
+
+
 class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
-    amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    amount = RangeField(limits.MONEY_POSITIVE, label="Amount (£)")
+    start_date = DateRangeField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = DateRangeField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
     conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     payment_basis = forms.ChoiceField(
         choices=PaymentBasis.choices, initial=PaymentBasis.ARREARS, widget=forms.RadioSelect
@@ -234,11 +222,9 @@ class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
         self.target_keys = []
         for (indicator, financial_year, quarter), value in target_rows:
             name = f"target_{indicator.pk}_{financial_year}_{quarter}"
-            self.fields[name] = forms.DecimalField(
-                label=f"{indicator.name}: Q{quarter} {financial_year}/{(financial_year + 1) % 100:02d}",
-                min_value=0,
-                decimal_places=2,
-                max_digits=12,
+            self.fields[name] = target_field(
+                indicator,
+                f"{indicator.name}: Q{quarter} {financial_year}/{(financial_year + 1) % 100:02d}",
                 initial=value,
                 required=False,
             )
@@ -258,8 +244,8 @@ class AwardForm(AllocationMixin, LongTextLimitMixin, forms.Form):
 
 class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), decimal_places=2, max_digits=12)
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    amount = RangeField(limits.MONEY_POSITIVE, label="Amount (£)")
+    end_date = DateRangeField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, award, **kwargs):
         kwargs.setdefault("initial", {"amount": award.amount, "end_date": award.end_date})
@@ -268,11 +254,9 @@ class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
         self.target_keys = []
         for target in award.targets.select_related("indicator"):
             name = f"target_{target.pk}"
-            self.fields[name] = forms.DecimalField(
-                label=f"{target.indicator.name}: Q{target.quarter} {target.financial_year}",
-                min_value=0,
-                decimal_places=2,
-                max_digits=12,
+            self.fields[name] = target_field(
+                target.indicator,
+                f"{target.indicator.name}: Q{target.quarter} {target.financial_year}",
                 initial=target.target,
             )
             self.target_keys.append((name, (target.indicator_id, target.financial_year, target.quarter)))
@@ -288,10 +272,8 @@ class VariationForm(AllocationMixin, LongTextLimitMixin, forms.Form):
 
 
 class CloseAwardForm(LongTextLimitMixin, forms.Form):
-    final_spend = forms.DecimalField(label="Final spend (£)", min_value=0, decimal_places=2, max_digits=12)
-    clawback_amount = forms.DecimalField(
-        label="Underspend to be repaid (£)", min_value=0, decimal_places=2, max_digits=12, initial=Decimal("0.00")
-    )
+    final_spend = RangeField(limits.MONEY, label="Final spend (£)")
+    clawback_amount = RangeField(limits.MONEY, label="Underspend to be repaid (£)", initial=Decimal("0.00"))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
@@ -313,7 +295,18 @@ class ReviewForm(LongTextLimitMixin, forms.Form):
 
 
 class RecordPaymentForm(LongTextLimitMixin, forms.Form):
-    paid_on = forms.DateField(
+    paid_on = DateRangeField(
         label="Date paid", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
     reference = forms.CharField(label="Payment reference", max_length=60)
+
+    def __init__(self, *args, payment=None, **kwargs):
+        self.payment = payment
+        super().__init__(*args, **kwargs)
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        problem = self.payment and limits.paid_date_problem(paid_on, self.payment.award, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem, code="paid_date")
+        return paid_on

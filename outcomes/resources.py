@@ -6,12 +6,51 @@ from before the system: new ones are marked ``is_historic`` and awards made in t
 by import (they change through their own services and variations).
 """
 
+from django.utils import timezone
 from import_export import fields, resources, widgets
 
+from commissioning import limits
 from commissioning.models import Call, Indicator, Organisation, Theme
 from outcomes.models import Award, AwardStatus, Payment, PaymentStatus
 
 HISTORIC_STATUSES = {AwardStatus.ACTIVE, AwardStatus.CLOSED}
+
+
+class RangeWidget(widgets.DecimalWidget):
+    """A number column read with its range from commissioning/limits.py: one clear message per cell for
+    text, NaN, infinity, 1e20, negative numbers or too many decimal places."""
+
+    def __init__(self, range_, **kwargs):
+        super().__init__(**kwargs)
+        self.range = range_
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            return self.range.parse(value)
+        except ValueError:
+            raise ValueError(f"Enter {self.range.expectation}; the file has {str(value)[:40]!r}.") from None
+
+
+class RangeDateWidget(widgets.DateWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            day = super().clean(value, row, **kwargs)
+        except (ValueError, TypeError):
+            day = False
+        if day is False or (day is not None and not limits.date_in_range(day)):
+            shown = str(value)[:40]
+            raise ValueError(f"Enter a date {limits.DATE_RANGE_TEXT}, like 2026-04-01; the file has {shown!r}.")
+        return day
+
+
+def ranged(name, range_):
+    return fields.Field(attribute=name, column_name=name, widget=RangeWidget(range_))
+
+
+def dated(name):
+    return fields.Field(attribute=name, column_name=name, widget=RangeDateWidget())
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -78,6 +117,14 @@ class AwardResource(StrictResource):
     is_historic = fields.Field(
         attribute="is_historic", column_name="is_historic", readonly=True, widget=widgets.BooleanWidget()
     )
+    amount = ranged("amount", limits.MONEY_POSITIVE)
+    amount_applied_for = ranged("amount_applied_for", limits.MONEY)
+    start_date = dated("start_date")
+    end_date = dated("end_date")
+    prevention_bp = ranged("prevention_bp", limits.ALLOCATION_BP)
+    support_bp = ranged("support_bp", limits.ALLOCATION_BP)
+    perpetrators_bp = ranged("perpetrators_bp", limits.ALLOCATION_BP)
+    trust_bp = ranged("trust_bp", limits.ALLOCATION_BP)
 
     class Meta:
         model = Award
@@ -129,6 +176,10 @@ class PaymentResource(StrictResource):
     award = fields.Field(
         attribute="award", column_name="award", widget=LookupWidget(Award, "reference", "award with reference")
     )
+    sequence = ranged("sequence", limits.SEQUENCE)
+    due_date = dated("due_date")
+    amount = ranged("amount", limits.MONEY)
+    paid_on = dated("paid_on")
 
     class Meta:
         model = Payment
@@ -150,11 +201,16 @@ class PaymentResource(StrictResource):
             errors["paid_on"] = ["A paid payment needs the date it was paid."]
         if instance.status != PaymentStatus.PAID and instance.paid_on:
             errors["paid_on"] = ["Only paid payments have a paid date."]
+        elif award is not None and instance.paid_on:
+            problem = limits.paid_date_problem(instance.paid_on, award, timezone.localdate())
+            if problem:
+                errors["paid_on"] = [problem]
         return errors
 
 
 class IndicatorResource(StrictResource):
     theme = fields.Field(attribute="theme", column_name="theme", widget=LookupWidget(Theme, "slug", "theme"))
+    display_order = ranged("display_order", limits.DISPLAY_ORDER)
 
     class Meta:
         model = Indicator

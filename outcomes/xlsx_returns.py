@@ -1,6 +1,7 @@
 """The Excel round-trip for a quarterly return: a pre-filled template to download, and reading a
 completed one back. Reading is all-or-nothing: every problem is listed, and nothing is saved unless
-the whole file is valid."""
+the whole file is valid. The cells are checked by the web form itself (``ReturnForm``), so the upload and
+the form apply the same rules: ranges, word and length limits, characters, the case-study confirmation."""
 
 import io
 
@@ -10,10 +11,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from commissioning import limits
 from commissioning.models import IndicatorUnit
 from commissioning.spreadsheets import is_formula, open_workbook_safely, safe_cell
 
-from .services.returns import UNIT_EXPECTATION, parse_figure, return_budget_lines, return_indicators
+from .services.returns import return_budget_lines, return_indicators
 
 TEMPLATE_VERSION = 2
 FIRST_ROW = 7  # data rows start here on the Outcomes and Spend sheets
@@ -28,14 +30,15 @@ NARRATIVE_ROWS = {
 YES, NO = "Yes", "No"
 
 
-def _validation(unit):
-    if unit == IndicatorUnit.COUNT:
-        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-    elif unit == IndicatorUnit.PERCENTAGE:
-        rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-    else:
-        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-    rule.error = f"Enter {UNIT_EXPECTATION[unit]}."
+def _validation(range_):
+    """Excel's own check of a cell, from the same range the upload enforces."""
+    rule = DataValidation(
+        type="whole" if range_.places == 0 else "decimal",
+        operator="between",
+        formula1=f"{range_.minimum}",
+        formula2=f"{range_.maximum}",
+    )
+    rule.error = f"Enter {range_.expectation}."
     rule.errorTitle = "Check the figure"
     rule.showErrorMessage = True
     rule.allow_blank = True
@@ -82,7 +85,7 @@ def build_template(quarterly_return) -> bytes:
         cell = outcomes[f"{INPUT_COLUMN}{row}"]
         cell.value = results.get(indicator.pk)
         _input(cell)
-        rule = _validation(indicator.unit)
+        rule = _validation(limits.figure_range(indicator.unit))
         outcomes.add_data_validation(rule)
         rule.add(cell)
         outcomes[f"D{row}"] = target
@@ -101,7 +104,7 @@ def build_template(quarterly_return) -> bytes:
         cell.value = spend.get(line.pk)
         cell.number_format = "#,##0.00"
         _input(cell)
-        rule = _validation(IndicatorUnit.POUNDS)
+        rule = _validation(limits.MONEY)
         spend_sheet.add_data_validation(rule)
         rule.add(cell)
         spend_sheet[f"D{row}"] = line.amount
@@ -126,7 +129,7 @@ def build_template(quarterly_return) -> bytes:
             narrative.add_data_validation(rule)
             rule.add(cell)
         elif name == "safeguarding_incidents":
-            rule = _validation(IndicatorUnit.COUNT)
+            rule = _validation(limits.INCIDENTS)
             narrative.add_data_validation(rule)
             rule.add(cell)
         else:
@@ -223,62 +226,69 @@ def parse_upload(quarterly_return, uploaded):
     if errors:
         raise ValidationError(errors, code="wrong_return")
 
-    indicators = {indicator.pk: indicator for indicator, _ in return_indicators(quarterly_return)}
-    lines = {line.pk: line for line in return_budget_lines(quarterly_return)}
-    results, spend = {}, {}
-    expected_rows = {("indicator", pk) for pk in indicators} | {("budget_line", pk) for pk in lines}
+    indicators = return_indicators(quarterly_return)
+    lines = return_budget_lines(quarterly_return)
+    indicator_ids, line_ids = {indicator.pk for indicator, _ in indicators}, {line.pk for line in lines}
+    expected_rows = {("indicator", pk) for pk in indicator_ids} | {("budget_line", pk) for pk in line_ids}
     found_rows = set()
+    # The web form's data, and where each of its fields came from: {field name: (sheet, cell, value)}.
+    data, cells = {}, {}
     for kind, row, pk in layout:
         found_rows.add((kind, pk))
-        if kind == "indicator" and pk in indicators:
-            sheet, unit, target = "Outcomes", indicators[pk].unit, results
-        elif kind == "budget_line" and pk in lines:
-            sheet, unit, target = "Spend", IndicatorUnit.POUNDS, spend
+        if kind == "indicator" and pk in indicator_ids:
+            sheet, name = "Outcomes", f"result_{pk}"
+        elif kind == "budget_line" and pk in line_ids:
+            sheet, name = "Spend", f"spend_{pk}"
         else:
             errors.append(
                 "The template lists an indicator or budget line this return no longer has. Download a new template."
             )
             continue
-        coordinate = f"{INPUT_COLUMN}{row}"
-        value = workbook[sheet][coordinate].value
-        if is_formula(value):
-            errors.append(f"{_where(sheet, coordinate)}: contains a formula; type the figure itself.")
-            continue
-        if value is None or (isinstance(value, str) and not value.strip()):
-            target[pk] = None
-            continue
-        try:
-            target[pk] = parse_figure(unit, value)
-        except ValueError as exc:
-            errors.append(f"{_where(sheet, coordinate)}: expected {exc}, got {_shown(value)}")
+        cells[name] = (sheet, f"{INPUT_COLUMN}{row}", workbook[sheet][f"{INPUT_COLUMN}{row}"].value)
     if expected_rows - found_rows:
         errors.append("This return has indicators or budget lines the template does not list. Download a new template.")
-
-    fields = {}
     narrative = workbook["Narrative"]
     for name, row in NARRATIVE_ROWS.items():
-        coordinate = f"B{row}"
-        value = narrative[coordinate].value
+        cells[name] = ("Narrative", f"B{row}", narrative[f"B{row}"].value)
+
+    for name, (sheet, coordinate, value) in cells.items():
         if is_formula(value):
-            errors.append(f"{_where('Narrative', coordinate)}: contains a formula; type the text or figure itself.")
-            continue
-        if name == "safeguarding_incidents":
-            if value is None or (isinstance(value, str) and not value.strip()):
-                fields[name] = None
-                continue
-            try:
-                fields[name] = int(parse_figure(IndicatorUnit.COUNT, value))
-            except ValueError as exc:
-                errors.append(f"{_where('Narrative', coordinate)}: expected {exc}, got {_shown(value)}")
+            what = "text or figure" if sheet == "Narrative" else "figure"
+            errors.append(f"{_where(sheet, coordinate)}: contains a formula; type the {what} itself.")
         elif name == "case_study_confirmed_anonymous":
             text = str(value or "").strip().lower()
             if text not in ("yes", "no", ""):
-                errors.append(f"{_where('Narrative', coordinate)}: expected Yes or No, got {_shown(value)}")
-            fields[name] = text == "yes"
+                errors.append(f"{_where(sheet, coordinate)}: expected Yes or No, got {_shown(value)}")
+            data[name] = "on" if text == "yes" else ""
         else:
-            text = "" if value is None else str(value)
-            # safe_cell's apostrophe is shown by Excel as text, but openpyxl may keep a leading one we added.
-            fields[name] = text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+            data[name] = _cell_text(value)
+
+    from .forms import ReturnForm
+
+    form = ReturnForm(data, indicators=indicators, budget_lines=lines)
+    if not form.is_valid():
+        for name, problems in form.errors.as_data().items():
+            sheet, coordinate, value = cells.get(name, (None, None, None))
+            for problem in problems:
+                for message in problem.messages:
+                    if sheet is None:
+                        errors.append(message)
+                    elif problem.code == "out_of_range":
+                        expected = problem.params["expectation"]
+                        errors.append(f"{_where(sheet, coordinate)}: expected {expected}, got {_shown(value)}")
+                    else:
+                        errors.append(f"{_where(sheet, coordinate)}: {message}")
     if errors:
         raise ValidationError(errors, code="invalid_upload")
-    return results, spend, fields
+    return form.valid_parts()
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a person would have typed into the web form."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)  # 1e+30 stays 1e+30; 85.5 stays 85.5
+    text = str(value)
+    # safe_cell's apostrophe is shown by Excel as text, but openpyxl may keep a leading one we added.
+    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text

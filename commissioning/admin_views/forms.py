@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .. import limits
 from ..models import DecisionOutcome, EligibilityItem, User
 from ..models.assessment import SCORE_DESCRIPTORS
 from ..roles import Role
@@ -141,11 +142,10 @@ class ModerationForm(CriterionScoresForm):
 
 class DecisionForm(LongTextLimitMixin, forms.Form):
     outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect)
-    approved_amount = forms.DecimalField(
+    approved_amount = limits.RangeField(
+        limits.MONEY,
         label="Approved amount (£)",
         required=False,
-        max_digits=12,
-        decimal_places=2,
         help_text="Leave blank to approve the amount requested.",
     )
     reduction_reason = forms.CharField(

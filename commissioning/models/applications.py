@@ -2,10 +2,10 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from .. import limits
 from .calls import MONEY
 
 
@@ -57,13 +57,17 @@ class Application(models.Model):
     reference = models.CharField(max_length=30, unique=True, null=True, blank=True)
 
     # "Your project"
-    project_title = models.CharField(max_length=200, blank=True)
+    project_title = models.CharField(max_length=200, blank=True, validators=[limits.one_line])
     summary = models.TextField(blank=True)
     need_and_evidence = models.TextField(blank=True)
     delivery_plan = models.TextField(blank=True)
     beneficiaries = models.TextField("who benefits", blank=True)
     beneficiary_count = models.PositiveIntegerField(
-        "how many people will benefit", null=True, blank=True, help_text="An aggregate number: never names."
+        "how many people will benefit",
+        null=True,
+        blank=True,
+        help_text="An aggregate number: never names.",
+        validators=[limits.PEOPLE.validator],
     )
     partners = models.JSONField(default=list, blank=True, help_text="Codes from Partner.")
     other_partners = models.TextField(blank=True)
@@ -99,6 +103,7 @@ class Application(models.Model):
                 condition=Q(multiple_allowed=False) & ~Q(status="withdrawn"),
                 name="application_one_per_org_per_call",
             ),
+            limits.PEOPLE.constraint("beneficiary_count", "application_beneficiary_count_range", null=True),
         ]
         indexes = [models.Index(fields=["call", "status"])]
 
@@ -126,13 +131,18 @@ class BudgetCategory(models.TextChoices):
 class BudgetLine(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
     category = models.CharField(max_length=12, choices=BudgetCategory.choices)
-    description = models.CharField(max_length=300)
-    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2026 = 2026/27.")
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
+    description = models.CharField(max_length=300, validators=[limits.one_line])
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts: 2026 = 2026/27.", validators=[limits.FINANCIAL_YEAR.validator]
+    )
+    amount = models.DecimalField(**MONEY, validators=[limits.MONEY.validator])
 
     class Meta:
         ordering = ["financial_year", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_non_negative")]
+        constraints = [
+            limits.MONEY.constraint("amount", "budget_line_amount_range"),
+            limits.FINANCIAL_YEAR.constraint("financial_year", "budget_line_financial_year_range"),
+        ]
 
     def __str__(self):
         return f"{self.get_category_display()}: {self.description} ({self.financial_year}) £{self.amount}"
@@ -145,7 +155,7 @@ class ProposedOutcome(models.Model):
     indicator = models.ForeignKey(
         "commissioning.Indicator", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    custom_name = models.CharField(max_length=200, blank=True)
+    custom_name = models.CharField(max_length=200, blank=True, validators=[limits.one_line])
     custom_unit = models.CharField(max_length=12, blank=True)
     custom_theme = models.ForeignKey(
         "commissioning.Theme", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -165,14 +175,15 @@ class ProposedOutcome(models.Model):
 
 class ProposedTarget(models.Model):
     outcome = models.ForeignKey(ProposedOutcome, on_delete=models.CASCADE, related_name="targets")
-    financial_year = models.PositiveSmallIntegerField()
-    target = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    financial_year = models.PositiveSmallIntegerField(validators=[limits.FINANCIAL_YEAR.validator])
+    target = models.DecimalField(max_digits=12, decimal_places=2, validators=[limits.FIGURE.validator])
 
     class Meta:
         ordering = ["financial_year"]
         constraints = [
             models.UniqueConstraint(fields=["outcome", "financial_year"], name="proposed_target_unique_year"),
-            models.CheckConstraint(condition=Q(target__gte=0), name="proposed_target_non_negative"),
+            limits.FIGURE.constraint("target", "proposed_target_range"),
+            limits.FINANCIAL_YEAR.constraint("financial_year", "proposed_target_financial_year_range"),
         ]
 
 

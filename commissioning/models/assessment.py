@@ -1,10 +1,9 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from .. import limits
 from .calls import MONEY
 
 SCORE_DESCRIPTORS = {
@@ -119,7 +118,7 @@ class Decision(models.Model):
 
     application = models.OneToOneField("commissioning.Application", on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(max_length=8, choices=DecisionOutcome.choices)
-    approved_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    approved_amount = models.DecimalField(**MONEY, null=True, blank=True, validators=[limits.MONEY.validator])
     reduction_reason = models.TextField(blank=True)
     feedback = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -131,8 +130,5 @@ class Decision(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=Decimal("0")),
-                name="decision_amount_non_negative",
-            ),
+            limits.MONEY.constraint("approved_amount", "decision_approved_amount_range", null=True),
         ]

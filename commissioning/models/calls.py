@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -8,6 +6,8 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
+
+from .. import limits
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -45,16 +45,16 @@ class Call(ClusterableModel):
         unique=True,
         validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{2}$", "Use a reference like BCSP-2026-01.")],
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[limits.one_line])
     summary = models.TextField()
     themes = ParentalManyToManyField("commissioning.Theme", related_name="calls")
-    total_budget = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    min_grant = models.DecimalField("minimum grant", **MONEY, validators=[MinValueValidator(Decimal("0"))])
-    max_grant = models.DecimalField("maximum grant", **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
-    closed_early_at = models.DateTimeField(null=True, blank=True)
-    closed_early_reason = models.CharField(max_length=300, blank=True)
+    total_budget = models.DecimalField(**MONEY, validators=[limits.MONEY_POSITIVE.validator])
+    min_grant = models.DecimalField("minimum grant", **MONEY, validators=[limits.MONEY.validator])
+    max_grant = models.DecimalField("maximum grant", **MONEY, validators=[limits.MONEY_POSITIVE.validator])
+    opens_at = models.DateTimeField(validators=[limits.DateRangeValidator()])
+    closes_at = models.DateTimeField(validators=[limits.DateRangeValidator()])
+    closed_early_at = models.DateTimeField(null=True, blank=True, validators=[limits.DateRangeValidator()])
+    closed_early_reason = models.CharField(max_length=300, blank=True, validators=[limits.one_line])
     eligibility = models.TextField(help_text="Who may apply.")
     max_project_months = models.PositiveSmallIntegerField(
         "maximum project length (months)", default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
@@ -79,7 +79,12 @@ class Call(ClusterableModel):
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opens"),
             models.CheckConstraint(condition=Q(min_grant__lte=models.F("max_grant")), name="call_min_le_max"),
             models.CheckConstraint(condition=Q(max_grant__lte=models.F("total_budget")), name="call_max_le_budget"),
-            models.CheckConstraint(condition=Q(min_grant__gte=0), name="call_min_grant_non_negative"),
+            limits.MONEY_POSITIVE.constraint("total_budget", "call_total_budget_range"),
+            limits.MONEY.constraint("min_grant", "call_min_grant_range"),
+            limits.MONEY_POSITIVE.constraint("max_grant", "call_max_grant_range"),
+            limits.date_constraint("opens_at", "call_opens_at_range", datetime=True),
+            limits.date_constraint("closes_at", "call_closes_at_range", datetime=True),
+            limits.date_constraint("closed_early_at", "call_closed_early_at_range", null=True, datetime=True),
         ]
 
     def __str__(self):
@@ -123,7 +128,7 @@ class Criterion(Orderable):
     """A scoring criterion with its weight; a call's weights sum to 100."""
 
     call = ParentalKey(Call, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[limits.one_line])
     guidance = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
 
@@ -138,7 +143,7 @@ class Question(Orderable):
     """An extra question a call asks, with its word limit."""
 
     call = ParentalKey(Call, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=500, validators=[limits.one_line])
     help_text = models.TextField(blank=True)
     word_limit = models.PositiveIntegerField(default=250, validators=[MinValueValidator(1), MaxValueValidator(5000)])
     required = models.BooleanField(default=True)

@@ -1,5 +1,7 @@
 from django.db import models
 
+from .. import limits
+
 
 class IndicatorUnit(models.TextChoices):
     COUNT = "count", "Count"
@@ -28,7 +30,7 @@ class Indicator(models.Model):
     providers may propose custom ones, which are not in the library until a commissioner adopts them."""
 
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[limits.one_line])
     theme = models.ForeignKey(
         "commissioning.Theme",
         null=True,
@@ -45,12 +47,13 @@ class Indicator(models.Model):
     )
     is_library = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
-    display_order = models.PositiveIntegerField(default=0)
+    display_order = models.PositiveIntegerField(default=0, validators=[limits.DISPLAY_ORDER.validator])
 
     objects = IndicatorManager()
 
     class Meta:
         ordering = ["theme__display_order", "display_order", "name"]
+        constraints = [limits.DISPLAY_ORDER.constraint("display_order", "indicator_display_order_range")]
 
     def __str__(self):
         return self.name

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from .. import limits
 from ..validators import (
     normalise_charity_number,
     normalise_company_number,
@@ -53,15 +54,15 @@ class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
 class Organisation(models.Model):
     """A provider organisation that applies for and receives grants."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[limits.one_line])
     # The name as a reader sees it (validators.organisation_name_key): lookalike names cannot both exist.
     name_key = models.CharField(max_length=200, unique=True, editable=False)
     legal_form = models.CharField(max_length=24, choices=LegalForm.choices)
     charity_number = models.CharField(max_length=12, blank=True)
     company_number = models.CharField(max_length=8, blank=True)
-    address_line_1 = models.CharField(max_length=200)
-    address_line_2 = models.CharField(max_length=200, blank=True)
-    town = models.CharField(max_length=100, default="Bexleyheath")
+    address_line_1 = models.CharField(max_length=200, validators=[limits.one_line])
+    address_line_2 = models.CharField(max_length=200, blank=True, validators=[limits.one_line])
+    town = models.CharField(max_length=100, default="Bexleyheath", validators=[limits.one_line])
     postcode = models.CharField(max_length=8)
     website = models.URLField(blank=True)
     is_specialist_vawg = models.BooleanField("specialist VAWG provider", default=False)
@@ -69,7 +70,7 @@ class Organisation(models.Model):
         "by and for", default=False, help_text="Led by and for the communities it serves."
     )
     income_band = models.CharField(max_length=12, choices=IncomeBand.choices)
-    safeguarding_lead_name = models.CharField(max_length=200)
+    safeguarding_lead_name = models.CharField(max_length=200, validators=[limits.one_line])
     safeguarding_lead_email = models.EmailField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from .. import limits
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -33,6 +35,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    # One line each: a name goes into email subjects, where a line break would break the header.
+    first_name = models.CharField("first name", max_length=150, blank=True, validators=[limits.one_line])
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[limits.one_line])
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"

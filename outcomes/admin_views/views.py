@@ -253,7 +253,8 @@ def return_review(request, pk):
     )
 
 
-def payment_index(request):
+def payment_index(request, refused=None):
+    """``refused`` is a record-payment form that failed: its payment's row shows what was typed and why."""
     require(request.user, Action.APPROVE_PAYMENTS)
     base = Payment.objects.select_related("award", "award__organisation", "quarterly_return").filter(
         award__status="active"
@@ -267,7 +268,7 @@ def payment_index(request):
             ),
             "to_record": base.filter(status=PaymentStatus.APPROVED).order_by("due_date"),
             "held": base.filter(status=PaymentStatus.HELD).order_by("due_date"),
-            "record_form": RecordPaymentForm(),
+            "refused": refused,
         },
     )
 
@@ -296,10 +297,8 @@ def payment_approve(request, pk):
 def payment_record(request, pk):
     require(request.user, Action.RECORD_PAYMENTS)
     payment = get_object_or_404(Payment, pk=pk)
-    form = RecordPaymentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter the date paid and the payment reference.")
-    else:
+    form = RecordPaymentForm(request.POST, payment=payment)
+    if form.is_valid():
         try:
             payment_services.record_payment(
                 payment=payment,
@@ -308,7 +307,10 @@ def payment_record(request, pk):
                 reference=form.cleaned_data["reference"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _add_errors(form, exc)
         else:
             messages.success(request, f"Payment {payment} recorded as paid.")
-    return redirect("outcomes_admin:payments")
+            return redirect("outcomes_admin:payments")
+    # Refused: the list again, with this payment's row keeping what was typed and saying what to fix.
+    form.payment_id = payment.pk
+    return payment_index(request, refused=form)

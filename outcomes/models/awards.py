@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from commissioning import limits
 from commissioning.models.calls import MONEY
 
 # Theme slug -> the Award column holding its share in basis points (hundredths of a percent: 10000 = 100%).
@@ -18,7 +19,7 @@ ALLOCATION_FIELDS = {
 }
 FULL_ALLOCATION_BP = 10000
 
-BASIS_POINTS = {"default": 0, "validators": [MinValueValidator(0), MaxValueValidator(FULL_ALLOCATION_BP)]}
+BASIS_POINTS = {"default": 0, "validators": [limits.ALLOCATION_BP.validator]}
 
 
 class AwardStatus(models.TextChoices):
@@ -53,7 +54,7 @@ class AwardManager(models.Manager.from_queryset(AwardQuerySet)):
 class Award(models.Model):
     """A grant made from an approved application (or imported from before the system)."""
 
-    reference = models.CharField(max_length=40, unique=True)
+    reference = models.CharField(max_length=40, unique=True, validators=[limits.one_line])
     application = models.OneToOneField(
         "commissioning.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="award"
     )
@@ -64,12 +65,12 @@ class Award(models.Model):
     # The recipient's name when the award was made: what open data publishes, whatever the organisation is
     # called later. Set on the award's first save (every way of making one: service, import, fixtures).
     recipient_name = models.CharField(max_length=200, editable=False)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[limits.one_line])
     description = models.TextField()
-    amount = models.DecimalField(**MONEY)
-    amount_applied_for = models.DecimalField(**MONEY, null=True, blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    amount = models.DecimalField(**MONEY, validators=[limits.MONEY.validator])
+    amount_applied_for = models.DecimalField(**MONEY, null=True, blank=True, validators=[limits.MONEY.validator])
+    start_date = models.DateField(validators=[limits.DateRangeValidator()])
+    end_date = models.DateField(validators=[limits.DateRangeValidator()])
     status = models.CharField(max_length=10, choices=AwardStatus.choices, default=AwardStatus.OFFERED, db_index=True)
     is_historic = models.BooleanField(default=False, help_text="Imported from before the system.")
 
@@ -90,12 +91,14 @@ class Award(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    accepted_name = models.CharField("name typed on acceptance", max_length=200, blank=True)
+    accepted_name = models.CharField(
+        "name typed on acceptance", max_length=200, blank=True, validators=[limits.one_line]
+    )
     declined_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.TextField(blank=True)
 
-    final_spend = models.DecimalField(**MONEY, null=True, blank=True)
-    clawback_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    final_spend = models.DecimalField(**MONEY, null=True, blank=True, validators=[limits.MONEY.validator])
+    clawback_amount = models.DecimalField(**MONEY, null=True, blank=True, validators=[limits.MONEY.validator])
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -109,22 +112,20 @@ class Award(models.Model):
     class Meta:
         ordering = ["-start_date", "reference"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="award_amount_non_negative"),
+            limits.MONEY.constraint("amount", "award_amount_range"),
+            limits.MONEY.constraint("amount_applied_for", "award_amount_applied_for_range", null=True),
+            limits.MONEY.constraint("final_spend", "award_final_spend_range", null=True),
+            limits.MONEY.constraint("clawback_amount", "award_clawback_amount_range", null=True),
+            limits.date_constraint("start_date", "award_start_date_range"),
+            limits.date_constraint("end_date", "award_end_date_range"),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="award_end_after_start"),
-            models.CheckConstraint(
-                condition=Q(prevention_bp__gte=0, support_bp__gte=0, perpetrators_bp__gte=0, trust_bp__gte=0),
-                name="award_allocation_non_negative",
+            *(
+                limits.ALLOCATION_BP.constraint(field, f"award_{field}_range")
+                for field in ("prevention_bp", "support_bp", "perpetrators_bp", "trust_bp")
             ),
             models.CheckConstraint(
                 condition=Q(prevention_bp=FULL_ALLOCATION_BP - F("support_bp") - F("perpetrators_bp") - F("trust_bp")),
                 name="award_allocation_sums_to_100",
-            ),
-            models.CheckConstraint(
-                condition=Q(clawback_amount__isnull=True) | Q(clawback_amount__gte=0),
-                name="award_clawback_non_negative",
-            ),
-            models.CheckConstraint(
-                condition=Q(final_spend__isnull=True) | Q(final_spend__gte=0), name="award_final_spend_non_negative"
             ),
         ]
         indexes = [models.Index(fields=["organisation", "status"]), models.Index(fields=["call", "status"])]
@@ -151,9 +152,9 @@ class IndicatorTarget(models.Model):
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="targets")
     indicator = models.ForeignKey("commissioning.Indicator", on_delete=models.PROTECT, related_name="targets")
-    financial_year = models.PositiveSmallIntegerField()
+    financial_year = models.PositiveSmallIntegerField(validators=[limits.FINANCIAL_YEAR.validator])
     quarter = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
-    target = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    target = models.DecimalField(max_digits=12, decimal_places=2, validators=[limits.FIGURE.validator])
 
     class Meta:
         ordering = ["indicator__display_order", "financial_year", "quarter"]
@@ -162,7 +163,8 @@ class IndicatorTarget(models.Model):
                 fields=["award", "indicator", "financial_year", "quarter"], name="target_unique_quarter"
             ),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="target_quarter_1_to_4"),
-            models.CheckConstraint(condition=Q(target__gte=0), name="target_non_negative"),
+            limits.FIGURE.constraint("target", "target_range"),
+            limits.FINANCIAL_YEAR.constraint("financial_year", "target_financial_year_range"),
         ]
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from commissioning import limits
 from commissioning.models.calls import MONEY
 
 
@@ -25,9 +26,11 @@ class Payment(models.Model):
     """One instalment of an award. In arrears, it is released by approving the linked quarterly return."""
 
     award = models.ForeignKey("outcomes.Award", on_delete=models.PROTECT, related_name="payments")
-    sequence = models.PositiveSmallIntegerField()
-    due_date = models.DateField()
-    amount = models.DecimalField(**MONEY)
+    sequence = models.PositiveSmallIntegerField(validators=[limits.SEQUENCE.validator])
+    # Derived by the system (a return's due date can fall in January 2101), so checked only where a person or a
+    # file supplies it, not by a database constraint.
+    due_date = models.DateField(validators=[limits.DateRangeValidator()])
+    amount = models.DecimalField(**MONEY, validators=[limits.MONEY.validator])
     status = models.CharField(
         max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.SCHEDULED, db_index=True
     )
@@ -39,8 +42,8 @@ class Payment(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    paid_on = models.DateField(null=True, blank=True)
-    payment_reference = models.CharField(max_length=60, blank=True)
+    paid_on = models.DateField(null=True, blank=True, validators=[limits.DateRangeValidator()])
+    payment_reference = models.CharField(max_length=60, blank=True, validators=[limits.one_line])
     paid_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -52,7 +55,9 @@ class Payment(models.Model):
         ordering = ["award", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["award", "sequence"], name="payment_unique_sequence"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_non_negative"),
+            limits.SEQUENCE.constraint("sequence", "payment_sequence_range"),
+            limits.MONEY.constraint("amount", "payment_amount_range"),
+            limits.date_constraint("paid_on", "payment_paid_on_range", null=True),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_on__isnull=False), name="payment_paid_has_date"
             ),

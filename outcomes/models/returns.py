@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from commissioning import limits
 from commissioning.models.calls import MONEY
 
 
@@ -31,7 +32,9 @@ class QuarterlyReturn(models.Model):
     """A provider's monitoring return for one UK financial-year quarter of an award. Aggregate figures only."""
 
     award = models.ForeignKey("outcomes.Award", on_delete=models.PROTECT, related_name="returns")
-    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2026 = 2026/27.")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts: 2026 = 2026/27.", validators=[limits.FINANCIAL_YEAR.validator]
+    )
     quarter = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
     period_start = models.DateField()
     period_end = models.DateField()
@@ -43,7 +46,7 @@ class QuarterlyReturn(models.Model):
     challenges_and_risks = models.TextField(blank=True)
     case_study = models.TextField(blank=True)
     case_study_confirmed_anonymous = models.BooleanField(default=False)
-    safeguarding_incidents = models.PositiveIntegerField(null=True, blank=True)
+    safeguarding_incidents = models.PositiveIntegerField(null=True, blank=True, validators=[limits.INCIDENTS.validator])
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -63,10 +66,8 @@ class QuarterlyReturn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["award", "financial_year", "quarter"], name="return_unique_quarter"),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="return_quarter_1_to_4"),
-            models.CheckConstraint(
-                condition=Q(safeguarding_incidents__isnull=True) | Q(safeguarding_incidents__gte=0),
-                name="return_incidents_non_negative",
-            ),
+            limits.INCIDENTS.constraint("safeguarding_incidents", "return_safeguarding_incidents_range", null=True),
+            limits.FINANCIAL_YEAR.constraint("financial_year", "return_financial_year_range"),
         ]
         indexes = [models.Index(fields=["status", "due_date"])]
 
@@ -86,12 +87,12 @@ class IndicatorResult(models.Model):
 
     quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="results")
     indicator = models.ForeignKey("commissioning.Indicator", on_delete=models.PROTECT, related_name="results")
-    actual = models.DecimalField(max_digits=12, decimal_places=2)
+    actual = models.DecimalField(max_digits=12, decimal_places=2, validators=[limits.FIGURE.validator])
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["quarterly_return", "indicator"], name="result_unique_indicator"),
-            models.CheckConstraint(condition=Q(actual__gte=0), name="result_non_negative"),
+            limits.FIGURE.constraint("actual", "result_actual_range"),
         ]
 
 
@@ -100,12 +101,12 @@ class ReturnSpend(models.Model):
 
     quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="spend_lines")
     budget_line = models.ForeignKey("commissioning.BudgetLine", on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(**MONEY, validators=[limits.MONEY.validator])
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["quarterly_return", "budget_line"], name="spend_unique_budget_line"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="spend_non_negative"),
+            limits.MONEY.constraint("amount", "spend_amount_range"),
         ]
 
 

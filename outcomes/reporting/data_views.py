@@ -80,6 +80,31 @@ def export_data(request, kind, fmt):
     return response
 
 
+def column_problems(resource_class, headers) -> list[str]:
+    """Columns the import would silently ignore, or needs and cannot find: refused before the dry run, so a
+    misspelt column is never skipped without a word."""
+    resource = resource_class()
+    known = [field.column_name for field in resource.fields.values()]
+    headers = [str(header or "").strip() for header in headers or []]
+    problems = []
+    unknown = [header for header in headers if header not in known]
+    if unknown:
+        problems.append(
+            f"This import does not recognise the column{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(f'“{header[:60]}”' for header in unknown[:20])}. Rename or remove "
+            f"{'them' if len(unknown) > 1 else 'it'} and upload the file again. The columns it reads are: "
+            f"{', '.join(known)}."
+        )
+    id_columns = [resource.fields[name].column_name for name in resource._meta.import_id_fields]
+    missing = [column for column in id_columns if column not in headers]
+    if missing:
+        problems.append(
+            f"The file has no {' or '.join(f'“{column}”' for column in missing)} column, which this import needs to "
+            "match each row to a record. The first row must hold the column names."
+        )
+    return problems
+
+
 def summarise(result):
     """Rows for the preview: (row number, kind, description, errors)."""
     rows = []
@@ -92,6 +117,9 @@ def summarise(result):
         for error in row.errors:
             errors.append(str(error.error))
         rows.append({"number": number + 1, "type": row.import_type, "object": row.object_repr or "", "errors": errors})
+    # Errors that belong to no row (the file as a whole) are listed too, so "with errors" always says which.
+    for error in result.base_errors:
+        rows.append({"number": "–", "type": "error", "object": "", "errors": [str(error.error)]})
     counts = {kind: sum(1 for r in rows if r["type"] == kind) for kind in ("new", "update", "skip", "invalid", "error")}
     return rows, counts
 
@@ -141,6 +169,9 @@ def import_data(request, kind):
         data = upload.read()
         try:
             dataset = read_dataset(upload.name, data)
+            problems = column_problems(resource_class, dataset.headers)
+            if problems:
+                raise ValidationError(problems, code="columns")
         except ValidationError as exc:
             form.add_error("file", exc)
         else:

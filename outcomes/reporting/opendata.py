@@ -1,4 +1,5 @@
-"""360Giving Data Standard 1.4 export: a JSON package and the flat CSV with the standard's column titles.
+"""360Giving Data Standard 1.4 export: a JSON package, and flat CSV and XLSX files in 360Giving's spreadsheet
+layout (the column titles its own converter, flattentool, reads).
 
 Published: active and closed awards (offered and declined ones are not yet grants). Grant ids are
 ``<GRANT_ID_PREFIX>-<award reference>``; the funder is ``FUNDER_ORG_ID`` with the partnership as its
@@ -16,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from commissioning.models import Theme
+from commissioning.spreadsheets import write_only_workbook
 from commissioning.validators import normalise_charity_number
 from outcomes.models import ALLOCATION_FIELDS, Award, AwardStatus, Payment, PaymentStatus
 
@@ -132,14 +134,15 @@ def package_json(now=None) -> str:
     return json.dumps(package(now), indent=2, ensure_ascii=False)
 
 
-# Flat CSV: 360Giving's spreadsheet column titles. Repeated objects use ":" paths (first item only, as
-# every grant here has one recipient, funder, programme and date range); classifications are numbered.
-CSV_COLUMNS = [
+# The flat layout: 360Giving's spreadsheet column titles, as in the template flattentool makes from the official
+# schema (``create-template --rollup --use-titles --main-sheet-name grants``). Every grant here has one recipient,
+# funder, programme and date range, so those objects are rolled up into the grants sheet; a blank is None.
+GRANT_COLUMNS = [
     ("Identifier", lambda g: g["id"]),
     ("Title", lambda g: g["title"]),
     ("Description", lambda g: g["description"]),
     ("Currency", lambda g: g["currency"]),
-    ("Amount Applied For", lambda g: g.get("amountAppliedFor", "")),
+    ("Amount Applied For", lambda g: g.get("amountAppliedFor")),
     ("Amount Awarded", lambda g: g["amountAwarded"]),
     ("Amount Disbursed", lambda g: g["amountDisbursed"]),
     ("Award Date", lambda g: g["awardDate"]),
@@ -148,41 +151,72 @@ CSV_COLUMNS = [
     ("Planned Dates:Duration (months)", lambda g: g["plannedDates"][0]["duration"]),
     ("Recipient Org:Identifier", lambda g: g["recipientOrganization"][0]["id"]),
     ("Recipient Org:Name", lambda g: g["recipientOrganization"][0]["name"]),
-    ("Recipient Org:Charity Number", lambda g: g["recipientOrganization"][0].get("charityNumber", "")),
-    ("Recipient Org:Company Number", lambda g: g["recipientOrganization"][0].get("companyNumber", "")),
-    ("Recipient Org:Postal Code", lambda g: g["recipientOrganization"][0].get("postalCode", "")),
-    ("Recipient Org:City", lambda g: g["recipientOrganization"][0].get("addressLocality", "")),
+    ("Recipient Org:Charity Number", lambda g: g["recipientOrganization"][0].get("charityNumber")),
+    ("Recipient Org:Company Number", lambda g: g["recipientOrganization"][0].get("companyNumber")),
+    ("Recipient Org:Postal Code", lambda g: g["recipientOrganization"][0].get("postalCode")),
+    ("Recipient Org:City", lambda g: g["recipientOrganization"][0].get("addressLocality")),
     ("Funding Org:Identifier", lambda g: g["fundingOrganization"][0]["id"]),
     ("Funding Org:Name", lambda g: g["fundingOrganization"][0]["name"]),
     ("Funding Org:Department", lambda g: g["fundingOrganization"][0]["department"]),
-    ("Grant Programme:Code", lambda g: g.get("grantProgramme", [{}])[0].get("code", "")),
-    ("Grant Programme:Title", lambda g: g.get("grantProgramme", [{}])[0].get("title", "")),
+    ("Grant Programme:Code", lambda g: g.get("grantProgramme", [{}])[0].get("code")),
+    ("Grant Programme:Title", lambda g: g.get("grantProgramme", [{}])[0].get("title")),
     ("Beneficiary Location:Name", lambda g: g["beneficiaryLocation"][0]["name"]),
     ("Beneficiary Location:Geographic Code", lambda g: g["beneficiaryLocation"][0]["geoCode"]),
     ("Beneficiary Location:Geographic Code Type", lambda g: g["beneficiaryLocation"][0]["geoCodeType"]),
     ("From An Open Call?", lambda g: g["fromOpenCall"]),
     ("Last Modified", lambda g: g["dateModified"]),
 ]
+# Classifications repeat (one per theme the grant funds).
+CLASSIFICATION_FIELDS = [("Vocabulary", "vocabulary"), ("Code", "code"), ("Title", "title")]
 MAX_CLASSIFICATIONS = 4
+GRANTS_SHEET, CLASSIFICATIONS_SHEET = "grants", "Classifications"
+
+
+def _grant_row(grant):
+    return [getter(grant) for _, getter in GRANT_COLUMNS]
 
 
 def csv_rows(records):
-    headers = [title for title, _ in CSV_COLUMNS]
+    """One table for the CSV: classifications in numbered columns (``Classifications:0:Code``), which flattentool
+    reads as the list's items in order."""
+    headers = [title for title, _ in GRANT_COLUMNS]
     for n in range(MAX_CLASSIFICATIONS):
-        headers += [f"Classifications:{n}:Vocabulary", f"Classifications:{n}:Code", f"Classifications:{n}:Title"]
+        headers += [f"Classifications:{n}:{title}" for title, _ in CLASSIFICATION_FIELDS]
     rows = []
     for grant in records:
-        row = [getter(grant) for _, getter in CSV_COLUMNS]
+        row = _grant_row(grant)
         classes = grant["classifications"] + [{}] * (MAX_CLASSIFICATIONS - len(grant["classifications"]))
         for c in classes[:MAX_CLASSIFICATIONS]:
-            row += [c.get("vocabulary", ""), c.get("code", ""), c.get("title", "")]
+            row += [c.get(key) for _, key in CLASSIFICATION_FIELDS]
         rows.append(row)
     return headers, rows
 
 
+def xlsx_sheets(records):
+    """360Giving's spreadsheet layout: a ``grants`` sheet, and a ``Classifications`` sheet with one row per
+    classification joined to its grant by ``Identifier``, as in 360Giving's template."""
+    classifications = [
+        [grant["id"], *(c.get(key) for _, key in CLASSIFICATION_FIELDS)]
+        for grant in records
+        for c in grant["classifications"]
+    ]
+    return [
+        (GRANTS_SHEET, [title for title, _ in GRANT_COLUMNS], [_grant_row(g) for g in records]),
+        (
+            CLASSIFICATIONS_SHEET,
+            ["Identifier", *(f"Classifications:{title}" for title, _ in CLASSIFICATION_FIELDS)],
+            classifications,
+        ),
+    ]
+
+
 def package_csv() -> bytes:
     headers, rows = csv_rows(grants())
-    return to_csv(headers, rows)
+    return to_csv(headers, rows, bom=False)
+
+
+def package_xlsx() -> bytes:
+    return write_only_workbook(xlsx_sheets(grants()))
 
 
 @lru_cache(maxsize=1)

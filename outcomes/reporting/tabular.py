@@ -13,14 +13,16 @@ from commissioning.spreadsheets import is_formula, open_workbook_safely, safe_ro
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
-def to_csv(headers, rows) -> bytes:
+def to_csv(headers, rows, *, bom=True) -> bytes:
+    """UTF-8 CSV. ``bom``: start with a byte-order mark so Excel opens the file with the right characters (£,
+    accents); open-data CSVs leave it out, because converters such as flattentool read it as part of the first
+    column's title."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(safe_row(headers))
     for row in rows:
         writer.writerow(safe_row(["" if v is None else v for v in row]))
-    # A byte-order mark so Excel opens the UTF-8 file with the right characters (£, accents).
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(headers, rows, *, title="Data") -> bytes:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit import record
+from commissioning.limits import paid_date_problem
 from commissioning.roles import Action
 
 from ..models import AwardStatus, Payment, PaymentStatus
@@ -81,11 +82,12 @@ def record_payment(*, payment, actor, paid_on: dt.date, reference: str):
         raise TransitionError("Enter the payment reference.", code="reference_required")
     if paid_on is None:
         raise TransitionError("Enter the date the payment was made.", code="date_required")
-    if paid_on > timezone.localdate():
-        raise TransitionError("The payment date cannot be in the future.", code="future_date")
     with transaction.atomic():
         locked = _locked(payment)
         _refuse_if_closed(locked.award)
+        problem = paid_date_problem(paid_on, locked.award, timezone.localdate())
+        if problem:
+            raise TransitionError(problem, code="paid_date")
         if locked.status != PaymentStatus.APPROVED:
             raise TransitionError(
                 f"This payment is {locked.get_status_display().lower()}: only approved payments can be recorded "

@@ -1,15 +1,13 @@
 """Quarterly return transitions: not started -> draft -> submitted -> approved, or changes requested
 -> (edited) -> submitted again. Every submission and review is kept as a ReturnRound."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit import record
 from commissioning.fiscal import FinancialQuarter
-from commissioning.models import BudgetLine, IndicatorUnit
+from commissioning.models import BudgetLine
 from commissioning.notifications import send_templated_email
 from commissioning.roles import Action
 
@@ -23,40 +21,10 @@ from ..models import (
     ReturnStatus,
 )
 from . import payments as payment_services
-from .common import PENNY, TransitionError, check
+from .common import TransitionError, check
 
 EDITABLE = (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.CHANGES_REQUESTED)
 TEXT_FIELDS = ("progress_narrative", "challenges_and_risks", "case_study")
-
-UNIT_EXPECTATION = {
-    IndicatorUnit.COUNT: "a whole number",
-    IndicatorUnit.PERCENTAGE: "a percentage from 0 to 100",
-    IndicatorUnit.POUNDS: "an amount in pounds with at most 2 decimal places",
-    IndicatorUnit.DAYS: "a number of days",
-}
-
-
-def parse_figure(unit: str, raw) -> Decimal:
-    """Read one figure for an indicator of ``unit`` (or "pounds" for spend). Raises ValueError with
-    what was expected, for messages like 'expected a whole number, got "twelve"'."""
-    expected = UNIT_EXPECTATION[unit]
-    if isinstance(raw, bool):
-        raise ValueError(expected)
-    try:
-        value = Decimal(str(raw).strip().replace(",", "").lstrip("£")) if not isinstance(raw, Decimal) else raw
-    except InvalidOperation:
-        raise ValueError(expected) from None
-    if not value.is_finite():
-        raise ValueError(expected)
-    if value < 0:
-        raise ValueError(f"{expected}, 0 or more")
-    if unit == IndicatorUnit.COUNT and value != value.to_integral_value():
-        raise ValueError(expected)
-    if unit == IndicatorUnit.PERCENTAGE and value > 100:
-        raise ValueError(expected)
-    if value != value.quantize(PENNY):
-        raise ValueError(f"{expected}, to at most 2 decimal places" if unit != IndicatorUnit.POUNDS else expected)
-    return value.quantize(PENNY)
 
 
 def return_indicators(quarterly_return):

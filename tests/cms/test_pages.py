@@ -56,7 +56,10 @@ pytestmark = pytest.mark.django_db
                 "govuk-details",
             ],
         ),
-        ("/funded-projects/", ["Funded projects", "/open-data/360giving.json", "/open-data/360giving.csv"]),
+        (
+            "/funded-projects/",
+            ["Funded projects", "/open-data/360giving.json", "/open-data/360giving.csv", "/open-data/360giving.xlsx"],
+        ),
         ("/how-to-apply/", ["How to apply for funding", "Frequently asked questions", "govuk-warning-text"]),
         ("/privacy/", ["Privacy notice", "anonymised 2 years after the decision", "aggregate figures only"]),
         ("/accessibility/", ["Accessibility statement", "2.2 AA"]),

@@ -81,7 +81,9 @@ def test_return_form_keeps_valid_parts_and_reports_errors(client, active_award, 
     )
     body = response.content.decode()
     assert "<title>Error: " in body
-    assert "Survivors feeling safer at exit must be a percentage from 0 to 100." in body
+    assert (
+        "Survivors feeling safer at exit must be a percentage between 0 and 100, with at most 2 decimal places." in body
+    )
     assert "Confirm that no one can be identified from the case study" in body
     quarterly_return.refresh_from_db()
     assert quarterly_return.status == ReturnStatus.DRAFT

@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
+from commissioning.limits import figure_range
 from commissioning.models import AuditEntry, BudgetLine, Indicator
 from outcomes.models import AwardStatus, PaymentStatus, ReturnStatus
 from outcomes.services import returns as services
@@ -43,23 +44,23 @@ def first_return(award):
     ],
 )
 def test_figures_parse_by_unit(unit, raw, expected):
-    assert services.parse_figure(unit, raw) == expected
+    assert figure_range(unit).parse(raw) == expected
 
 
 @pytest.mark.parametrize(
     "unit, raw, message",
     [
-        ("count", "twelve", "a whole number"),
+        ("count", "twelve", "a whole number between 0 and 1,000,000"),
         ("count", "1.5", "a whole number"),
-        ("count", "-1", "0 or more"),
-        ("percentage", "101", "from 0 to 100"),
-        ("pounds", "1.234", "at most 2 decimal places"),
-        ("days", "-2", "0 or more"),
+        ("count", "-1", "between 0 and"),
+        ("percentage", "101", "between 0 and 100"),
+        ("pounds", "1.234", "pounds and pence"),
+        ("days", "-2", "between 0 and 3,650"),
     ],
 )
 def test_bad_figures_are_refused_with_what_was_expected(unit, raw, message):
     with pytest.raises(ValueError, match=message):
-        services.parse_figure(unit, raw)
+        figure_range(unit).parse(raw)
 
 
 def test_return_indicators_and_budget_lines(active_award):

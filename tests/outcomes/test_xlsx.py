@@ -134,11 +134,16 @@ def test_every_error_is_listed_and_nothing_is_saved(active_award, provider):
     with pytest.raises(ValidationError) as error:
         parse_upload(quarterly_return, bad)
     messages = error.value.messages
-    assert "Sheet 'Outcomes', cell C7: expected a whole number, got \"twelve\"" in messages
-    assert "Sheet 'Outcomes', cell C8: expected a percentage from 0 to 100, 0 or more, got \"-3\"" in messages
+    assert "Sheet 'Outcomes', cell C7: expected a whole number between 0 and 1,000,000, got \"twelve\"" in messages
+    assert (
+        "Sheet 'Outcomes', cell C8: expected a percentage between 0 and 100, with at most 2 decimal places, "
+        'got "-3"' in messages
+    )
     assert "Sheet 'Spend', cell C7: contains a formula; type the figure itself." in messages
-    assert any(m.startswith("Sheet 'Spend', cell C8: expected an amount in pounds") and '"-5"' in m for m in messages)
-    assert "Sheet 'Narrative', cell B8: expected a whole number, got \"lots\"" in messages
+    assert any(
+        m.startswith("Sheet 'Spend', cell C8: expected an amount between £0.00") and '"-5"' in m for m in messages
+    )
+    assert "Sheet 'Narrative', cell B8: expected a whole number between 0 and 10,000, got \"lots\"" in messages
     quarterly_return.refresh_from_db()
     assert quarterly_return.progress_narrative == "Existing draft" and not quarterly_return.results.exists()
 
@@ -190,8 +195,8 @@ def test_upload_page_lists_all_errors_and_keeps_the_draft(client, active_award, 
     body = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in body
-    assert "cell C7: expected a whole number, got &quot;twelve&quot;" in body
-    assert "cell C8: expected a percentage from 0 to 100" in body
+    assert "cell C7: expected a whole number between 0 and 1,000,000, got &quot;twelve&quot;" in body
+    assert "cell C8: expected a percentage between 0 and 100" in body
     assert not QuarterlyReturn.objects.get(pk=quarterly_return.pk).results.exists()
 
 

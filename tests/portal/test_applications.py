@@ -122,7 +122,7 @@ def test_save_later_keeps_valid_fields_and_reshows_invalid_ones(client, provider
     content = response.content.decode()
     assert "<title>Error: " in content
     assert "Use 150 words or fewer. You have used 151 words." in content
-    assert "Enter the number of people as a whole number" in content
+    assert "How many people will benefit must be a whole number between 0 and 10,000,000." in content
     assert too_long in content  # nothing typed is lost
     draft.refresh_from_db()
     assert draft.project_title == "Safe Spaces" and draft.need_and_evidence == "Need."
@@ -158,7 +158,7 @@ def test_beneficiary_hint_says_aggregate_only(client, provider, draft):
 def test_word_count_markup_for_live_counting(client, provider, draft):
     client.force_login(provider)
     content = client.get(section_url(draft, "project")).content.decode()
-    assert 'data-maxwords="150"' in content and 'data-module="govuk-character-count"' in content
+    assert 'data-maxwords="150"' in content and 'data-module="bcsp-word-count"' in content
 
 
 # ---------------------------------------------------------------- themes and outcomes
@@ -257,9 +257,11 @@ def budget(year, amount, action="add", **extra):
 @pytest.mark.parametrize(
     "amount, message",
     [
-        ("abc", "Enter the amount as a number, like 1500 or 1500.50."),
-        ("-5", "Enter an amount of £0 or more: the amount cannot be negative."),
-        ("10.123", "no more than 2 decimal places"),
+        ("abc", "Amount must be between £0.00 and £10,000,000.00 (pounds and pence)."),
+        ("-5", "Amount must be between £0.00 and £10,000,000.00 (pounds and pence)."),
+        ("10.123", "Amount must be between £0.00 and £10,000,000.00 (pounds and pence)."),
+        ("1e20", "Amount must be between £0.00 and £10,000,000.00 (pounds and pence)."),
+        ("NaN", "Amount must be between £0.00 and £10,000,000.00 (pounds and pence)."),
     ],
 )
 def test_bad_budget_amounts_refused_with_specific_message(client, provider, draft, open_call, amount, message):

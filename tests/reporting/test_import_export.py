@@ -234,7 +234,14 @@ def test_csv_formulas_and_unknown_files_are_refused(client, commissioner):
 
 
 def test_payment_and_indicator_imports(client, commissioner):
-    historic = AwardFactory(reference="H-9", is_historic=True, status="closed")
+    historic = AwardFactory(
+        reference="H-9",
+        is_historic=True,
+        status="closed",
+        start_date=dt.date(2019, 4, 1),
+        end_date=dt.date(2020, 3, 31),
+        offered_at=None,
+    )
     client.force_login(commissioner)
     headers = ["award", "sequence", "due_date", "amount", "status", "paid_on", "payment_reference"]
     response = client.post(

@@ -1,8 +1,10 @@
 """The benchmark's bookkeeping (not its timings): unresolved pages are reported, never passed."""
 
+import pytest
+
 from bench import run
 from bench.measure import resolve
-from bench.pages import PAGES, PICKERS, USERS, Page
+from bench.pages import PAGES, PICKERS, USERS, Page, selected
 
 
 def test_a_missing_url_name_is_not_available():
@@ -86,3 +88,26 @@ def test_the_query_target_is_held_against_the_page_less_its_floor():
     verdicts = {row["page"]["name"]: row["verdict"] for row in run.verdicts(small, None)}
     assert verdicts["admin page"] == "meets targets"
     assert "own queries <= 15" in verdicts["heavy"]
+
+
+def test_an_export_is_held_to_its_own_openpyxl_ratio():
+    pack = {**_page("pack", 10, 190, kind="export"), "openpyxl_median_ms": 100.0, "openpyxl_ratio": 2.0}
+    other = {**_page("other", 10, 190, kind="export"), "openpyxl_median_ms": 100.0}
+    verdicts = {row["page"]["name"]: row["verdict"] for row in run.verdicts(_result("1", [pack, other]), None)}
+    assert verdicts["pack"] == "meets targets"
+    assert verdicts["other"] == "does not meet: <= 1.5x openpyxl"
+    assert next(p for p in PAGES if p.name == "Board pack").openpyxl_ratio == 2.0
+
+
+def test_pages_can_be_selected_by_name_and_a_wrong_name_stops_the_run():
+    assert [p.name for p in selected("Board pack, 360Giving export")] == ["360Giving export", "Board pack"]
+    assert selected("") == PAGES
+    with pytest.raises(SystemExit, match="No page named 'Bored pack'"):
+        selected("Bored pack")
+
+
+def test_the_openpyxl_ratio_is_held_at_both_sizes():
+    small = {**_page("pack", 10, 190, kind="export"), "openpyxl_median_ms": 100.0, "openpyxl_ratio": 2.0}
+    large = {**_page("pack", 10, 2500, kind="export"), "openpyxl_median_ms": 1000.0, "openpyxl_ratio": 2.0}
+    (row,) = run.verdicts(_result("1", [small]), _result("10", [large]))
+    assert "<= 2x openpyxl at scale 10" in row["verdict"] and "<= 2x openpyxl;" not in row["verdict"]

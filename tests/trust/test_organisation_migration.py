@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 # Before this branch's migrations (one migration run down and up again: they are slow, so one test).
-BEFORE = [("commissioning", "0002_themes_indicators_roles"), ("outcomes", "0001_initial")]
-AFTER = [("commissioning", "0004_organisation_identity"), ("outcomes", "0002_award_recipient_name")]
+BEFORE = [("commissioning", "0003_ranges"), ("outcomes", "0002_ranges")]
+AFTER = [("commissioning", "0005_organisation_identity"), ("outcomes", "0003_award_recipient_name")]
 
 
 def migrate(targets):

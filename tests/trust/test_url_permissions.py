@@ -325,6 +325,7 @@ ROUTES = [
     Route("cms:sitemap", PUBLIC),
     Route("opendata:360giving_csv", PUBLIC),
     Route("opendata:360giving_json", PUBLIC),
+    Route("opendata:360giving_xlsx", PUBLIC),
 ]
 
 # The rest of the project's URL configuration: families of third-party URLs, named by namespace or prefix.
