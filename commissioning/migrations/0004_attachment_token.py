@@ -15,7 +15,7 @@ def give_each_attachment_a_token(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commissioning", "0002_themes_indicators_roles")]
+    dependencies = [("commissioning", "0003_ranges")]
 
     operations = [
         migrations.AddField(model_name="attachment", name="token", field=models.UUIDField(null=True, editable=False)),

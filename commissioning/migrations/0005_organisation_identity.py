@@ -89,7 +89,7 @@ def separate_lookalikes_and_shared_numbers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commissioning", "0003_attachment_token"),
+        ("commissioning", "0004_attachment_token"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,7 +14,7 @@ def record_current_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outcomes", "0001_initial")]
+    dependencies = [("outcomes", "0002_ranges")]
 
     operations = [
         migrations.AddField(
