@@ -44,11 +44,25 @@ def approved_organisation_ids(user, *, org_admin=False):
     return cached
 
 
+def _application_of(obj):
+    if obj.__class__.__name__ == "Application":
+        return obj
+    return getattr(obj, "application", None)
+
+
 def can(user, action: Action, obj=None) -> bool:
     if not role_allows(user, action):
         return False
     if obj is None:
         return True
+    if action in STAFF_APPLICATION_ACTIONS:
+        # An unsubmitted draft belongs to its organisation alone: staff screens never list drafts, so no
+        # staff action (reading it, or downloading its files) may reach one either.
+        from .models import ApplicationStatus
+
+        application = _application_of(obj)
+        if application is not None and application.status == ApplicationStatus.DRAFT:
+            return False
     if action in ROLE_SCOPED_TO_ORGANISATION:
         organisation = organisation_of(obj)
         if organisation is None:
@@ -69,6 +83,23 @@ ROLE_SCOPED_TO_ORGANISATION = {
     Action.ACCEPT_AWARD,
     Action.SUBMIT_RETURN,
 }
+
+
+# Staff actions whose object is an application (or something of one: an attachment, an assessment).
+STAFF_APPLICATION_ACTIONS = {
+    Action.VIEW_ALL_APPLICATIONS,
+    Action.CHECK_ELIGIBILITY,
+    Action.ASSIGN_ASSESSORS,
+    Action.SCORE_APPLICATION,
+    Action.MODERATE,
+    Action.DECIDE,
+}
+
+
+def can_read_application(user, application) -> bool:
+    """The staff question for one application (its page, its files): commissioning staff read any
+    submitted application; an assessor only one assigned to them without a conflict."""
+    return can(user, Action.VIEW_ALL_APPLICATIONS, application) or can(user, Action.SCORE_APPLICATION, application)
 
 
 def require(user, action: Action, obj=None, *, hide=True):

@@ -27,6 +27,7 @@ class Action(StrEnum):
     SUBMIT_RETURN = "submit_return"
     # Calls and applications (staff)
     MANAGE_CALLS = "manage_calls"
+    APPROVE_NAME_CHANGES = "approve_name_changes"  # renaming a funded organisation
     VIEW_ALL_APPLICATIONS = "view_all_applications"
     CHECK_ELIGIBILITY = "check_eligibility"
     ASSIGN_ASSESSORS = "assign_assessors"
@@ -54,6 +55,7 @@ class Action(StrEnum):
 
 _COMMISSIONER = {
     Action.MANAGE_CALLS,
+    Action.APPROVE_NAME_CHANGES,
     Action.VIEW_ALL_APPLICATIONS,
     Action.CHECK_ELIGIBILITY,
     Action.ASSIGN_ASSESSORS,

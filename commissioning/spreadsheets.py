@@ -1,8 +1,9 @@
 """Spreadsheet safety, shared by every import and export in the project.
 
 Exports: ``safe_cell`` neutralises values a spreadsheet would run as a formula (CSV/formula injection).
-Imports: ``open_workbook_safely`` refuses oversize files, zip bombs, macro-enabled workbooks and external
-links before openpyxl parses anything; ``check_input_cell`` refuses formulas where a figure is expected.
+Imports: ``open_workbook_safely`` refuses oversize files, zip bombs, macro-enabled workbooks, external links,
+embedded objects and data connections before openpyxl parses anything; formulas are refused where a figure is
+expected (returns, imports) and anywhere in a workbook kept as an attachment (``check_values_only_workbook``).
 """
 
 import io
@@ -27,6 +28,13 @@ def safe_row(values):
     return [safe_cell(value) for value in values]
 
 
+def expands_too_far(infos, compressed_size: int) -> bool:
+    """A zip (every Office and OpenDocument file is one) that would expand past the limits: a "zip bomb"
+    that harms whoever opens it later. The one rule for every upload of a zip-based file."""
+    uncompressed = sum(info.file_size for info in infos)
+    return uncompressed > MAX_UNCOMPRESSED_BYTES or uncompressed > MAX_COMPRESSION_RATIO * max(compressed_size, 1)
+
+
 def inspect_xlsx_bytes(data: bytes, *, max_bytes: int):
     """Raise ValidationError (listing every problem) unless ``data`` is a plain, reasonably sized XLSX."""
     size = len(data)
@@ -43,8 +51,7 @@ def inspect_xlsx_bytes(data: bytes, *, max_bytes: int):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
-        uncompressed = sum(info.file_size for info in infos)
-        if uncompressed > MAX_UNCOMPRESSED_BYTES or uncompressed > MAX_COMPRESSION_RATIO * max(size, 1):
+        if expands_too_far(infos, size):
             raise ValidationError(
                 "The file expands to a suspicious size when opened, so it was refused. Save it again from Excel "
                 "and upload the new copy.",
@@ -60,6 +67,15 @@ def inspect_xlsx_bytes(data: bytes, *, max_bytes: int):
                 problems.append("The workbook is macro-enabled (.xlsm). Save it as an Excel Workbook (.xlsx).")
         if any(name.startswith("xl/externalLinks/") for name in names):
             problems.append("The workbook links to other files. Remove the external links and upload it again.")
+        if any(name.startswith(("xl/embeddings/", "xl/activeX/")) for name in names):
+            problems.append(
+                "The workbook contains embedded objects or controls, which can start programs. Remove them and "
+                "upload it again."
+            )
+        if "xl/connections.xml" in names:
+            problems.append(
+                "The workbook fetches data from outside (a data connection). Remove the connection and upload it again."
+            )
     if problems:
         raise ValidationError(problems, code="unsafe_workbook")
 
@@ -78,6 +94,38 @@ def open_workbook_safely(uploaded, *, max_bytes: int, read_only=False):
             "The workbook could not be read. Save it again as an Excel Workbook (.xlsx) and upload it.",
             code="unreadable",
         ) from exc
+
+
+MAX_CELLS_NAMED = 5
+
+
+def formula_cells(workbook) -> list[str]:
+    """Where ``workbook`` (opened by open_workbook_safely) holds formulas: "Sheet 'Budget', cell B7"."""
+    found = []
+    for sheet in workbook.worksheets:
+        for row in getattr(sheet, "iter_rows", lambda: [])():
+            for cell in row:
+                if is_formula(cell.value):
+                    found.append(f"Sheet '{sheet.title}', cell {cell.coordinate}")
+    return found
+
+
+def check_values_only_workbook(data: bytes, *, max_bytes: int):
+    """Every check a returns upload gets (size, zip bomb, macros, external links, embedded objects), and no
+    formula anywhere: for workbooks that are kept and opened by others, where every cell is input."""
+    workbook = open_workbook_safely(data, max_bytes=max_bytes, read_only=True)
+    try:
+        cells = formula_cells(workbook)
+    finally:
+        workbook.close()
+    if cells:
+        more = len(cells) - MAX_CELLS_NAMED
+        listed = "; ".join(cells[:MAX_CELLS_NAMED]) + (f" and {more} more" if more > 0 else "")
+        raise ValidationError(
+            f"The workbook contains formulas ({listed}). Spreadsheets must hold values only: copy the cells, "
+            "paste them back as values, save, and upload it again (or upload it as a PDF).",
+            code="formulas",
+        )
 
 
 def is_formula(value) -> bool:

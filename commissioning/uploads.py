@@ -1,8 +1,11 @@
-"""Checking uploaded attachments by their content, not their name.
+"""Checking uploaded files by their content, not their name: providers' attachments and the public
+website's document library (cms.forms.CheckedDocumentForm) go through the same ``check_upload``.
 
 A file is accepted only if its bytes say it is a PDF, DOCX, XLSX or ODT *and* its extension says the
 same thing. Office and OpenDocument files are zips, so a plain zip renamed ``.docx`` must also have the
-parts a real document has. Nothing here trusts the browser's Content-Type.
+parts a real document has, must not expand past the zip-bomb limits and must carry no macros. A workbook
+gets every check a returns upload gets (commissioning.spreadsheets) and may hold no formulas at all.
+Nothing here trusts the browser's Content-Type.
 """
 
 import hashlib
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from . import spreadsheets
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,8 +36,6 @@ _REQUIRED_PARTS = {
     XLSX: {"[Content_Types].xml", "xl/workbook.xml"},
     ODT: {"mimetype", "content.xml"},
 }
-# A zip that expands past this is refused: it protects whoever opens it later (a "zip bomb").
-_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,26 +69,27 @@ def _check_zip(content, mime):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = set(archive.namelist())
-        total = sum(info.file_size for info in archive.infolist())
+        infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return "is damaged and cannot be opened"
-    if total > _MAX_UNCOMPRESSED:
-        return "expands to more than 200 MB when opened"
+    if spreadsheets.expands_too_far(infos, len(content)):
+        return "expands to a suspicious size when opened, so it was refused (a “zip bomb”)"
     if not _REQUIRED_PARTS[mime] <= names:
         return "is not a real document of that type"
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    # Word and Excel keep macros in vbaProject.bin; OpenDocument files in Basic/ or Scripts/.
+    if any(name.lower().endswith("vbaproject.bin") or name.startswith(("Basic/", "Scripts/")) for name in names):
         return "contains macros, which are not accepted"
     if mime == ODT and archive.read("mimetype").strip() != ODT.encode():
         return "is not a real OpenDocument text file"
     return None
 
 
-def check_upload(uploaded):
+def check_upload(uploaded, *, max_bytes=None):
     """Validate an UploadedFile; return a CheckedUpload or raise ValidationError with a message that
-    says exactly what is wrong."""
+    says exactly what is wrong. ``max_bytes`` defaults to ATTACHMENT_MAX_BYTES."""
     name = safe_filename(getattr(uploaded, "name", ""))
     size = uploaded.size or 0
-    limit = settings.ATTACHMENT_MAX_BYTES
+    limit = max_bytes or settings.ATTACHMENT_MAX_BYTES
     if size == 0:
         raise ValidationError(f"The selected file {name} is empty.", code="empty")
     if size > limit:
@@ -112,6 +116,9 @@ def check_upload(uploaded):
         problem = _check_zip(content, expected)
         if problem:
             raise ValidationError(f"The selected file {problem}.", code="bad_document")
+    if expected == XLSX:
+        spreadsheets.check_values_only_workbook(content, max_bytes=limit)
+    uploaded.seek(0)
     return CheckedUpload(
         name=name,
         content_type=expected,

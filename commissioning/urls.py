@@ -38,8 +38,9 @@ urlpatterns = [
     path("applications/<int:pk>/outcomes/<int:outcome_pk>/remove/", apps.outcome_delete, name="outcome_delete"),
     path("applications/<int:pk>/budget/<int:line_pk>/", apps.budget_line_edit, name="budget_line_edit"),
     path("applications/<int:pk>/budget/<int:line_pk>/remove/", apps.budget_line_delete, name="budget_line_delete"),
-    path("applications/<int:pk>/files/<int:attachment_pk>/", apps.attachment_download, name="attachment_download"),
-    path("applications/<int:pk>/files/<int:attachment_pk>/remove/", apps.attachment_delete, name="attachment_delete"),
+    # Files are named by a random token, never their sequential id (see Attachment.token).
+    path("applications/<int:pk>/files/<uuid:token>/", apps.attachment_download, name="attachment_download"),
+    path("applications/<int:pk>/files/<uuid:token>/remove/", apps.attachment_delete, name="attachment_delete"),
     path("applications/<int:pk>/submit/", apps.submit, name="submit"),
     path("applications/<int:pk>/submitted/", apps.submitted, name="submitted"),
     path("applications/<int:pk>/withdraw/", apps.withdraw, name="withdraw"),

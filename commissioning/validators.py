@@ -4,6 +4,7 @@ Each normaliser returns a canonical form or raises ValidationError with a messag
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -90,3 +91,48 @@ def comparable_name(name):
 def names_match(typed, account_name):
     """Whether a typed name is the account's name, ignoring case, spacing and Unicode form."""
     return bool(comparable_name(account_name)) and comparable_name(typed) == comparable_name(account_name)
+
+
+# --- organisation names --------------------------------------------------------------------------------------
+# Two names that a reader cannot tell apart must not both be registered. ``organisation_name_key`` reduces a
+# name to what a reader sees: compatibility forms folded (NFKC: full-width letters, ligatures), invisible and
+# bidirectional control characters removed, accents dropped, letters from other alphabets that pass for Latin
+# ones (Cyrillic "а", Greek "Ο") read as those Latin letters, curly quotes and dashes as straight ones,
+# case folded, whitespace collapsed and trailing punctuation ("Bexley Aid.") ignored.
+
+# Characters that show as blank space though Unicode calls them letters or symbols (Hangul fillers, the
+# Braille blank, the Mongolian vowel separator).
+_BLANK_LOOKING = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e"}
+_LOOKALIKES = str.maketrans(
+    {
+        # Cyrillic capitals and small letters that look like Latin ones
+        **dict(zip("АВЕІЈКМНОРСЅТУХҮҺԀԚԜӀ", "ABEIJKMHOPCSTYXYHDQWI", strict=True)),
+        **dict(zip("аеіјкорсѕухүһԁԛԝӏ", "aeijkopcsyxyhdqwl", strict=True)),
+        # Greek capitals and small letters that look like Latin ones
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+        **dict(zip("αικνορυχγ", "aikvopuxy", strict=True)),
+        "ı": "i",  # dotless i
+        # Quotes, apostrophes and dashes
+        **dict.fromkeys("‘’‚‛′`´ʹʻʼʽˈ", "'"),
+        **dict.fromkeys("“”„‟″", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+    }
+)
+
+
+def organisation_name_key(name: str) -> str:
+    """The form of an organisation's name used to compare it with others (see the note above)."""
+    text = unicodedata.normalize("NFKC", name or "")
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cf":  # zero-width spaces and joiners, bidirectional controls, soft hyphens
+            continue
+        kept.append(" " if category == "Cc" or char in _BLANK_LOOKING else char)
+    text = unicodedata.normalize("NFKD", "".join(kept))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = text.translate(_LOOKALIKES).casefold()
+    text = re.sub(r"\s+", " ", text).strip()
+    while text and unicodedata.category(text[-1]).startswith("P"):
+        text = text[:-1].rstrip()
+    return text

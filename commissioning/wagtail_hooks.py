@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from .admin_menu import ActionMenuItem
 from .admin_views.audit import AuditEntryViewSet, AuditPermissionPolicy
 from .models import AuditEntry, Theme
 from .permissions import can
@@ -42,9 +43,24 @@ def register_assessment_menu_item():
     return AssessmentMenuItem("Applications", reverse("assessment_admin:index"), icon_name="form", order=110)
 
 
-class _AuditorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can(request.user, Action.VIEW_AUDIT)
+@hooks.register("register_admin_urls")
+def register_name_change_urls():
+    from django.urls import include
+
+    from .admin_views import name_changes
+
+    return [path("organisation-names/", include((name_changes.urlpatterns, name_changes.app_name)))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_name_change_menu_item():
+    return ActionMenuItem(
+        "Organisation names",
+        reverse("name_changes:index"),
+        icon_name="group",
+        order=105,
+        action=Action.APPROVE_NAME_CHANGES,
+    )
 
 
 @hooks.register("register_admin_urls")
@@ -54,7 +70,9 @@ def register_email_failures_url():
 
 @hooks.register("register_reports_menu_item")
 def register_email_failures_menu_item():
-    return _AuditorMenuItem("Email failures", reverse("email_failures"), icon_name="mail", order=900)
+    return ActionMenuItem(
+        "Email failures", reverse("email_failures"), icon_name="mail", order=900, action=Action.VIEW_AUDIT
+    )
 
 
 # Background task results (django_tasks_db): administrators view them; nobody changes them here.

@@ -46,6 +46,7 @@ from commissioning.models import (
     User,
 )
 from commissioning.roles import Role
+from commissioning.validators import organisation_name_key
 
 from .models import (
     ALLOCATION_FIELDS,
@@ -294,9 +295,11 @@ class Generator:
         orgs = []
         for n in range(self.counts.organisations):
             first, last = self._person()
+            name = f"{ORG_PREFIX}{self.rng.choice(ORG_WORDS)} {self.rng.choice(ORG_KINDS)} {n + 1:05d}"
             orgs.append(
                 Organisation(
-                    name=f"{ORG_PREFIX}{self.rng.choice(ORG_WORDS)} {self.rng.choice(ORG_KINDS)} {n + 1:05d}",
+                    name=name,
+                    name_key=organisation_name_key(name),  # bulk_create skips Organisation.save()
                     # Unregistered forms only: invented charity or company numbers could be someone's real one.
                     legal_form=self.rng.choice(["community_group", "community_group", "other", "statutory"]),
                     address_line_1=f"{n % 200 + 1} {self.rng.choice(ORG_WORDS)} Road",
@@ -585,6 +588,7 @@ class Generator:
                     application=app,
                     call=app.call,
                     organisation=app.organisation,
+                    recipient_name=app.organisation.name,  # bulk_create skips Award.save()
                     title=app.project_title,
                     description=app.summary,
                     amount=self.requested[app.pk],

@@ -1,7 +1,8 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from commissioning.admin_menu import ActionMenuItem
 from commissioning.permissions import can
 from commissioning.roles import Action
 
@@ -12,15 +13,6 @@ from .panels import AssessorQueuePanel, CommissionerQueuePanel
 @hooks.register("register_admin_urls")
 def register_outcomes_admin_urls():
     return [path("outcomes/", include(admin_urls, namespace="outcomes_admin"))]
-
-
-class ActionMenuItem(MenuItem):
-    def __init__(self, *args, action, **kwargs):
-        self.action = action
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return can(request.user, self.action)
 
 
 @hooks.register("register_admin_menu_item")

@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from commissioning.models import (
     Application,
     Assessment,
+    Attachment,
     BudgetLine,
     Call,
     Criterion,
@@ -126,6 +128,24 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, roles=[Role.PROVIDER])
     project_title = factory.Sequence(lambda n: f"Project {n}")
     summary = "Support for survivors."
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A small PDF attached to an application, in private storage."""
+
+    class Meta:
+        model = Attachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = "other"
+    original_name = "document.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = "0" * 64
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="document.pdf"))
 
 
 class BudgetLineFactory(factory.django.DjangoModelFactory):

@@ -25,5 +25,5 @@ urlpatterns = [
     path("application/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("application/<int:pk>/decide/", views.decide, name="decide"),
     path("assessment/<int:assessment_pk>/reopen/", views.reopen, name="reopen"),
-    path("attachment/<int:pk>/download/", views.download_attachment, name="attachment"),
+    path("attachment/<uuid:token>/download/", views.download_attachment, name="attachment"),
 ]

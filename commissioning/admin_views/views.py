@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,8 +25,9 @@ from ..models import (
     EligibilityItem,
     Partner,
 )
-from ..permissions import can, require
+from ..permissions import can, can_read_application, require
 from ..roles import Action
+from ..services import applications as application_services
 from ..services import assessment as services
 from ..spreadsheets import write_only_xlsx
 from ..staff_forms import check_and_confirm, is_confirmed, summary_rows, wants_change
@@ -457,24 +458,12 @@ def export(request, call_pk, fmt):
     return response
 
 
-def download_attachment(request, pk):
-    """Stream a provider's attachment from private storage to a staff member allowed to read the application."""
+def download_attachment(request, token):
+    """A provider's attachment for staff, asked the question the application's staff page asks: commissioning
+    staff read submitted applications, an assessor only an assigned one without a conflict; never a draft."""
     _require_reader(request.user)
-    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
-    if not selectors.visible_applications(request.user).filter(pk=attachment.application_id).exists():
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), token=token)
+    if not can_read_application(request.user, attachment.application):
         raise Http404("Not found")
-    record(
-        actor=request.user,
-        action="attachment.downloaded",
-        obj=attachment.application,
-        comment=attachment.original_name,
-        data={"attachment": attachment.pk},
-    )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    application_services.record_download(actor=request.user, attachment=attachment)
+    return application_services.attachment_response(attachment)

@@ -25,6 +25,15 @@ from .assessment import (  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .calls import Call, CallStatus, Criterion, Question  # noqa: F401
 from .indicators import Indicator, IndicatorKind, IndicatorUnit  # noqa: F401
-from .organisations import IncomeBand, LegalForm, Membership, MembershipRole, MembershipStatus, Organisation  # noqa: F401
+from .organisations import (  # noqa: F401
+    IncomeBand,
+    LegalForm,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    NameChangeStatus,
+    Organisation,
+    OrganisationNameChange,
+)
 from .themes import Theme  # noqa: F401
 from .users import User  # noqa: F401

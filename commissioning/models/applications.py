@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -206,8 +207,6 @@ class AttachmentKind(models.TextChoices):
 
 def attachment_path(instance, filename):
     # Random component: stored names never reveal or collide with the provider's file name.
-    import uuid
-
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
 
 
@@ -218,8 +217,12 @@ def private_storage():
 
 
 class Attachment(models.Model):
-    """A supporting document, stored privately and served only through a permission-checked view."""
+    """A supporting document, stored privately and served only through a permission-checked view.
 
+    Download URLs name the attachment by ``token``, a random UUID, never by its sequential id: one file's
+    address tells nothing about any other's. Every download is still permission-checked."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(max_length=24, choices=AttachmentKind.choices)
     file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=300)

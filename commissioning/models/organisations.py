@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from .. import limits
-from ..validators import normalise_charity_number, normalise_company_number, normalise_postcode
+from ..validators import (
+    normalise_charity_number,
+    normalise_company_number,
+    normalise_postcode,
+    organisation_name_key,
+)
 
 
 class LegalForm(models.TextChoices):
@@ -24,7 +30,23 @@ class IncomeBand(models.TextChoices):
     OVER_1M = "over_1m", "Over £1 million"
 
 
-class OrganisationManager(models.Manager):
+class OrganisationQuerySet(models.QuerySet):
+    def named_like(self, name):
+        """The organisation whose name a reader could not tell from ``name`` (see organisation_name_key)."""
+        key = organisation_name_key(name)
+        return self.filter(name_key=key).first() if key else None
+
+    def holding_registration(self, *, charity_number="", company_number=""):
+        """The organisation that holds either (normalised) registration number, charity register first."""
+        for field, number in (("charity_number", charity_number), ("company_number", company_number)):
+            if number:
+                holder = self.filter(**{field: number}).first()
+                if holder is not None:
+                    return holder
+        return None
+
+
+class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -33,6 +55,8 @@ class Organisation(models.Model):
     """A provider organisation that applies for and receives grants."""
 
     name = models.CharField(max_length=200, unique=True, validators=[limits.one_line])
+    # The name as a reader sees it (validators.organisation_name_key): lookalike names cannot both exist.
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
     legal_form = models.CharField(max_length=24, choices=LegalForm.choices)
     charity_number = models.CharField(max_length=12, blank=True)
     company_number = models.CharField(max_length=8, blank=True)
@@ -55,6 +79,21 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # A registration number identifies one organisation (its 360Giving id, GB-CHC-... or GB-COH-...).
+            models.UniqueConstraint(
+                fields=["charity_number"],
+                condition=~Q(charity_number=""),
+                name="organisation_unique_charity_number",
+                violation_error_message="This charity number is already registered to another organisation.",
+            ),
+            models.UniqueConstraint(
+                fields=["company_number"],
+                condition=~Q(company_number=""),
+                name="organisation_unique_company_number",
+                violation_error_message="This company number is already registered to another organisation.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -62,8 +101,40 @@ class Organisation(models.Model):
     def natural_key(self):
         return (self.name,)
 
+    def validate_unique(self, exclude=None):
+        # clean() checks name_key, against "name", with a message naming the other organisation.
+        super().validate_unique(exclude={*(exclude or ()), "name_key"})
+
+    def save(self, *args, **kwargs):
+        self.name_key = organisation_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    def is_funded(self):
+        """Has a grant: its name is published, so changing it needs the partnership's approval. (The reverse
+        accessor from outcomes' Award: commissioning never imports outcomes.)"""
+        return self.pk is not None and self.awards.exists()
+
+    def _others(self):
+        return Organisation.objects.exclude(pk=self.pk) if self.pk else Organisation.objects.all()
+
     def clean(self):
         errors = {}
+        if self.name and organisation_name_key(self.name):
+            twin = self._others().named_like(self.name)
+            if twin is not None:
+                errors["name"] = [
+                    ValidationError(
+                        f"An organisation called “{twin.name}” is already registered, and this name cannot be told "
+                        "apart from it (we ignore capitals, spacing, accents, invisible characters, lookalike "
+                        "letters and a final full stop). If you work for it, ask to join it instead.",
+                        code="name_taken",
+                    )
+                ]
+        elif self.name:
+            errors["name"] = [ValidationError("Enter the organisation's name in letters.", code="name_blank")]
         try:
             charity = normalise_charity_number(self.charity_number)
             self.charity_number = charity[1] if charity else ""
@@ -77,6 +148,7 @@ class Organisation(models.Model):
             self.postcode = normalise_postcode(self.postcode)
         except ValidationError as exc:
             errors["postcode"] = exc.messages
+        self._check_registration_is_free(errors)
         needs_charity = self.legal_form in {LegalForm.REGISTERED_CHARITY, LegalForm.CIO}
         if needs_charity and not self.charity_number and "charity_number" not in errors:
             errors["charity_number"] = ["Enter the charity number: registered charities and CIOs have one."]
@@ -87,6 +159,21 @@ class Organisation(models.Model):
             ]
         if errors:
             raise ValidationError(errors)
+
+    def _check_registration_is_free(self, errors):
+        for field, label in (("charity_number", "Charity number"), ("company_number", "Company number")):
+            number = getattr(self, field)
+            if not number or field in errors:
+                continue
+            holder = self._others().holding_registration(**{field: number})
+            if holder is not None:
+                errors[field] = [
+                    ValidationError(
+                        f"{label} {number} is already registered to {holder.name}. A registration number belongs to "
+                        "one organisation: if you work for it, ask to join it instead.",
+                        code="registration_claimed",
+                    )
+                ]
 
     @property
     def org_identifier(self):
@@ -142,3 +229,45 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class NameChangeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Replaced by a later request"
+
+
+class NameChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=NameChangeStatus.PENDING)
+
+
+class OrganisationNameChange(models.Model):
+    """An organisation admin's new name for a funded organisation, waiting for staff to approve it. Until then
+    the organisation keeps its old name everywhere (portal, staff screens, open data)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="name_changes")
+    old_name = models.CharField(max_length=200)
+    new_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=NameChangeStatus.choices, default=NameChangeStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = NameChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(status="pending"), name="name_change_one_pending_per_org"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_name} → {self.new_name}"

@@ -1,6 +1,15 @@
 from django import forms
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
+from ..forms_portal import PlainTextResetEmail
 from ..govuk_forms import GovukFormMixin
+
+
+class StaffPasswordResetForm(PlainTextResetEmail, WagtailPasswordResetForm):
+    """The staff area's "Forgotten password?" (settings.WAGTAILADMIN_USER_PASSWORD_RESET_FORM): its email is
+    written and sent like every other one, with a link back to the staff area."""
+
+    email_template = "emails/staff_password_reset.txt"
 
 
 class TokenForm(GovukFormMixin, forms.Form):

@@ -8,15 +8,17 @@ from django_otp import user_has_device
 
 from .. import audit
 from ..models import User
+from ..roles import is_staff_user
 from .actor import current_actor
-from .middleware import SECOND_FACTOR_SESSION_KEY
+from .middleware import SECOND_FACTOR_SESSION_KEY, STAFF_SESSION_KEY
 
 
 @receiver(user_logged_in, dispatch_uid="bcsp_remember_second_factor")
 def remember_second_factor(sender, request, user, **kwargs):
-    """Whether this person has a device to verify with, looked up once per sign-in."""
+    """Whether this person has a device to verify with, and holds a staff role, looked up once per sign-in."""
     if request is not None and hasattr(request, "session"):
         request.session[SECOND_FACTOR_SESSION_KEY] = user_has_device(user, confirmed=True)
+        request.session[STAFF_SESSION_KEY] = is_staff_user(user)
 
 
 def _record(user, action, names):

@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..audit import record
-from ..models import Membership, MembershipRole, MembershipStatus, User
+from ..models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    NameChangeStatus,
+    Organisation,
+    OrganisationNameChange,
+    User,
+)
 from ..notifications import send_templated_email
 from ..permissions import require
 from ..roles import Action, Role
@@ -80,32 +88,121 @@ def _grant_provider_role(user):
 
 
 def create_organisation(*, actor, organisation):
-    """Save a new organisation (already validated with full_clean) and make ``actor`` its approved
-    organisation admin with the Provider role."""
+    """Save a new organisation and make ``actor`` its approved organisation admin with the Provider role.
+
+    ``full_clean`` refuses a name that cannot be told from a registered one and a registration number that
+    another organisation holds (the portal then offers, or makes, a request to join that one). Two people
+    registering the same organisation at the same moment: the database's unique constraints let one in, and
+    the other gets the same ValidationError as if they had come second."""
     _require_confirmed(actor)
-    with transaction.atomic():
-        organisation.full_clean()
-        organisation.save()
-        Membership.objects.create(
-            user=actor,
-            organisation=organisation,
-            role=MembershipRole.ORG_ADMIN,
-            status=MembershipStatus.APPROVED,
-            decided_at=timezone.now(),
-        )
-        _grant_provider_role(actor)
-        record(actor=actor, action="organisation.created", obj=organisation)
+    organisation.full_clean()
+    try:
+        with transaction.atomic():
+            organisation.save()
+            Membership.objects.create(
+                user=actor,
+                organisation=organisation,
+                role=MembershipRole.ORG_ADMIN,
+                status=MembershipStatus.APPROVED,
+                decided_at=timezone.now(),
+            )
+            _grant_provider_role(actor)
+            record(actor=actor, action="organisation.created", obj=organisation)
+    except IntegrityError:
+        organisation.pk = None
+        organisation.full_clean()  # now names the organisation that got there first
+        raise
     return organisation
 
 
 def update_organisation(*, actor, organisation):
-    """Save an organisation admin's changes to their organisation (validated by full_clean)."""
+    """Save an organisation admin's changes to their organisation (validated by full_clean).
+
+    A funded organisation's name is published (agreements, open data), so a new name for one does not take
+    effect here: it becomes a pending OrganisationNameChange for staff to approve (``decide_name_change``),
+    and until then the organisation keeps its old name everywhere. A later request replaces a pending one.
+    Returns (organisation, the pending name change or None)."""
     require(actor, Action.MANAGE_ORGANISATION_MEMBERS, organisation)
     with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
         organisation.full_clean()
+        change = None
+        if organisation.name != current.name and current.is_funded():
+            change = _request_name_change(actor=actor, organisation=current, new_name=organisation.name)
+            organisation.name = current.name
         organisation.save()
         record(actor=actor, action="organisation.updated", obj=organisation)
-    return organisation
+    return organisation, change
+
+
+def _request_name_change(*, actor, organisation, new_name):
+    for earlier in OrganisationNameChange.objects.select_for_update().pending().filter(organisation=organisation):
+        earlier.status = NameChangeStatus.SUPERSEDED
+        earlier.decided_at = timezone.now()
+        earlier.save(update_fields=["status", "decided_at"])
+        record(
+            actor=actor,
+            action="organisation.name_change_superseded",
+            obj=organisation,
+            from_state=NameChangeStatus.PENDING,
+            to_state=NameChangeStatus.SUPERSEDED,
+            data={"from": earlier.old_name, "to": earlier.new_name, "name_change": earlier.pk},
+        )
+    change = OrganisationNameChange.objects.create(
+        organisation=organisation, old_name=organisation.name, new_name=new_name, requested_by=actor
+    )
+    record(
+        actor=actor,
+        action="organisation.name_change_requested",
+        obj=organisation,
+        to_state=NameChangeStatus.PENDING,
+        data={"from": change.old_name, "to": change.new_name, "name_change": change.pk},
+    )
+    return change
+
+
+def decide_name_change(*, actor, change, approve, reason=""):
+    """Staff approve a funded organisation's new name (it then replaces the old one everywhere except grants
+    already published, which keep the name recorded at award) or reject it with a reason. The organisation's
+    admins are emailed either way."""
+    require(actor, Action.APPROVE_NAME_CHANGES)
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": "Give the reason for rejecting the new name: the organisation sees it."})
+    with transaction.atomic():
+        locked = OrganisationNameChange.objects.select_for_update().get(pk=change.pk)
+        if locked.status != NameChangeStatus.PENDING:
+            raise ValidationError(
+                f"This name change has already been {locked.get_status_display().lower()}.", code="decided"
+            )
+        organisation = Organisation.objects.select_for_update().get(pk=locked.organisation_id)
+        to_state = NameChangeStatus.APPROVED if approve else NameChangeStatus.REJECTED
+        if approve:
+            organisation.name = locked.new_name
+            organisation.full_clean()  # another organisation may have taken a lookalike name since
+            organisation.save()
+        locked.status = to_state
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.reason = reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        record(
+            actor=actor,
+            action=f"organisation.name_change_{to_state}",
+            obj=organisation,
+            from_state=NameChangeStatus.PENDING,
+            to_state=to_state,
+            comment=reason,
+            data={"from": locked.old_name, "to": locked.new_name, "name_change": locked.pk},
+        )
+        admins = organisation.memberships.approved().filter(role=MembershipRole.ORG_ADMIN).select_related("user")
+        send_templated_email(
+            to=[m.user.email for m in admins],
+            subject=f"Your organisation's new name: {'approved' if approve else 'not approved'}",
+            template="emails/name_change_decided.txt",
+            context={"change": locked, "approved": approve, "link": reverse("portal:organisation")},
+        )
+    return locked
 
 
 def request_to_join(*, actor, organisation):

@@ -316,7 +316,29 @@ def delete_attachment(*, actor, application, attachment):
 
 
 def record_download(*, actor, attachment):
-    record(actor=actor, action="attachment.downloaded", obj=attachment, data={"sha256": attachment.sha256})
+    # Recorded against the application, so its history shows who read its files.
+    record(
+        actor=actor,
+        action="attachment.downloaded",
+        obj=attachment.application,
+        comment=attachment.original_name,
+        data={"attachment": str(attachment.token), "sha256": attachment.sha256},
+    )
+
+
+def attachment_response(attachment):
+    """Stream a private file as a download the browser must not sniff, render inline or keep."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 # ---------------------------------------------------------------- completeness

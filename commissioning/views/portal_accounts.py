@@ -170,10 +170,22 @@ def organisation_create(request):
     if (response := _confirmed_or_message(request)) is not None:
         return response
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        organisation = accounts.create_organisation(actor=request.user, organisation=form.save(commit=False))
-        messages.success(request, f"{organisation} is registered. You are its organisation admin.")
-        return redirect("portal:dashboard")
+    join_offer = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                organisation = accounts.create_organisation(actor=request.user, organisation=form.save(commit=False))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{organisation} is registered. You are its organisation admin.")
+                return redirect("portal:dashboard")
+        holder = _registration_holder(form)
+        if holder is not None:
+            # A registration number belongs to one organisation: claiming it again asks to join that one.
+            return _ask_to_join(request, holder, because=_claim_message(form, holder))
+        if form.has_error("name", code="name_taken"):
+            join_offer = Organisation.objects.named_like(form.data.get("name", ""))
     return render(
         request,
         "portal/form_page.html",
@@ -182,8 +194,39 @@ def organisation_create(request):
             "errors": error_summary(form),
             "page_title": "Register your organisation",
             "button": "Register organisation",
+            "join_offer": join_offer,
         },
     )
+
+
+def _registration_holder(form):
+    """The organisation already holding the registration number typed into ``form``, if that is why it was
+    refused."""
+    claimed = {
+        field: getattr(form.instance, field)
+        for field in ("charity_number", "company_number")
+        if form.has_error(field, code="registration_claimed")
+    }
+    return Organisation.objects.holding_registration(**claimed) if claimed else None
+
+
+def _claim_message(form, holder):
+    if form.has_error("charity_number", code="registration_claimed"):
+        return f"Charity number {holder.charity_number} is already registered to {holder}."
+    return f"Company number {holder.company_number} is already registered to {holder}."
+
+
+def _ask_to_join(request, organisation, *, because=""):
+    try:
+        accounts.request_to_join(actor=request.user, organisation=organisation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(filter(None, [because, exc.messages[0]])))
+    else:
+        messages.success(
+            request,
+            " ".join(filter(None, [because, f"You have asked to join {organisation}. Its admin will decide."])),
+        )
+    return redirect("portal:dashboard")
 
 
 @login_required
@@ -197,14 +240,7 @@ def organisation_join(request):
             Organisation.objects.filter(name__icontains=search.cleaned_data["q"].strip()).order_by("name")[:20]
         )
     if request.method == "POST":
-        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
-        try:
-            accounts.request_to_join(actor=request.user, organisation=organisation)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, f"You have asked to join {organisation}. Its admin will decide.")
-        return redirect("portal:dashboard")
+        return _ask_to_join(request, get_object_or_404(Organisation, pk=request.POST.get("organisation")))
     return render(
         request,
         "portal/organisation_join.html",
@@ -241,6 +277,7 @@ def organisation(request, pk=None):
             "is_admin": is_admin,
             "members": [m for m in memberships if m.status == MembershipStatus.APPROVED],
             "pending": [m for m in memberships if m.status == MembershipStatus.PENDING] if is_admin else [],
+            "name_change": organisation.name_changes.pending().first(),
             "page_title": "Your organisation",
         },
     )
@@ -252,8 +289,15 @@ def organisation_edit(request, pk):
     require(request.user, Action.MANAGE_ORGANISATION_MEMBERS, organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        accounts.update_organisation(actor=request.user, organisation=form.save(commit=False))
-        messages.success(request, "Your organisation's details are saved.")
+        organisation, change = accounts.update_organisation(actor=request.user, organisation=form.save(commit=False))
+        if change is None:
+            messages.success(request, "Your organisation's details are saved.")
+        else:
+            messages.success(
+                request,
+                f"Your organisation's details are saved. Because {organisation} has a grant, its new name "
+                f"“{change.new_name}” needs the partnership's approval: until then it keeps its current name.",
+            )
         return redirect("portal:organisation_detail", pk=organisation.pk)
     return render(
         request,

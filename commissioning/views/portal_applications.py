@@ -7,7 +7,7 @@ without the provider role -> 403), validates a form and calls one service.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -549,9 +549,9 @@ def budget_line_delete(request, pk, line_pk):
 
 
 @_redirects
-def attachment_delete(request, pk, attachment_pk):
+def attachment_delete(request, pk, token):
     application = _application(request, pk, editable=True)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    attachment = get_object_or_404(Attachment, token=token, application=application)
     return _confirm_delete(
         request,
         application,
@@ -561,34 +561,15 @@ def attachment_delete(request, pk, attachment_pk):
     )
 
 
-@login_required
-def attachment_download(request, pk, attachment_pk):
-    """Stream a private file to someone allowed to see the application, as a download that the
-    browser must not sniff or render inline."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("application"), pk=attachment_pk, application_id=pk
-    )
-    application = attachment.application
-    allowed = (
-        can(request.user, Action.APPLY, application)
-        or can(request.user, Action.VIEW_ALL_APPLICATIONS, application)
-        or can(request.user, Action.SCORE_APPLICATION, application)
-    )
-    if not allowed:
-        # Providers of another organisation learn nothing; staff without access are told no.
-        if can(request.user, Action.APPLY):
-            raise Http404("Not found")
-        raise PermissionDenied("You do not have permission to download this file.")
+@_redirects
+def attachment_download(request, pk, token):
+    """The provider's own copy of a file, asked exactly as the application's page asks (``_application``):
+    another organisation's -> 404, anyone without the provider role (staff included) -> 403. Staff
+    download through the assessment screens, which ask their own screen's question."""
+    application = _application(request, pk)
+    attachment = get_object_or_404(Attachment, token=token, application=application)
     service.record_download(actor=request.user, attachment=attachment)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return service.attachment_response(attachment)
 
 
 # ---------------------------------------------------------------- submit and withdraw

@@ -122,6 +122,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text email (commissioning.notifications.render_plain_text): never HTML-escaped, because an email
+    # is not a web page. Only emails/*.txt are rendered with it.
+    {
+        "NAME": "email",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
@@ -187,6 +196,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The staff password-reset email goes through commissioning.notifications like every other email.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "commissioning.security.forms.StaffPasswordResetForm"
+# The public document library takes what provider attachments take, checked by content (cms/forms.py).
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.CheckedDocumentForm"
 WAGTAIL_USER_CUSTOM_FIELDS = []
 # Staff are invited by email and choose their own password: the admin's user forms have no password fields.
 WAGTAILUSERS_PASSWORD_ENABLED = False

@@ -62,6 +62,9 @@ class Award(models.Model):
         "commissioning.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
     )
     organisation = models.ForeignKey("commissioning.Organisation", on_delete=models.PROTECT, related_name="awards")
+    # The recipient's name when the award was made: what open data publishes, whatever the organisation is
+    # called later. Set on the award's first save (every way of making one: service, import, fixtures).
+    recipient_name = models.CharField(max_length=200, editable=False)
     title = models.CharField(max_length=200, validators=[limits.one_line])
     description = models.TextField()
     amount = models.DecimalField(**MONEY, validators=[limits.MONEY.validator])
@@ -133,6 +136,11 @@ class Award(models.Model):
 
     def natural_key(self):
         return (self.reference,)
+
+    def save(self, *args, **kwargs):
+        if not self.recipient_name and self.organisation_id:
+            self.recipient_name = self.organisation.name
+        super().save(*args, **kwargs)
 
     @property
     def allocation(self):

@@ -47,8 +47,9 @@ def _funder():
     return {"id": settings.FUNDER_ORG_ID, "name": settings.FUNDER_ORG_NAME, "department": settings.FUNDER_DEPARTMENT}
 
 
-def _recipient(org):
-    record = {"id": org.org_identifier, "name": org.name}
+def _recipient(org, name):
+    """``name``: the recipient's name recorded when the grant was made (a later rename does not rewrite it)."""
+    record = {"id": org.org_identifier, "name": name}
     charity = normalise_charity_number(org.charity_number) if org.charity_number else None
     if charity:
         record["charityNumber"] = charity[1]
@@ -94,7 +95,7 @@ def grants():
             "plannedDates": [
                 {"startDate": award.start_date.isoformat(), "endDate": award.end_date.isoformat(), "duration": months}
             ],
-            "recipientOrganization": [_recipient(award.organisation)],
+            "recipientOrganization": [_recipient(award.organisation, award.recipient_name)],
             "fundingOrganization": [_funder()],
             "beneficiaryLocation": [dict(BENEFICIARY_LOCATION)],
             "fromOpenCall": "Yes" if award.call_id else "No",

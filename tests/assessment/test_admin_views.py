@@ -147,7 +147,7 @@ def test_detail_shows_answers_budget_history_and_attachment_link(client, commiss
     assert "Because we know Bexley." in body
     assert "Bexley Voluntary Service Council" in body
     assert "£15,000.00" in body
-    assert url("attachment", attachment.pk) in body
+    assert url("attachment", attachment.token) in body
     assert "Application under assessment" in body  # history from the audit trail, in words
     assert "application.under_assessment" not in body
 
@@ -164,7 +164,7 @@ def test_attachment_download_is_private_checked_and_audited(client, commissioner
         sha256="0" * 64,
     )
     client.force_login(commissioner)
-    response = client.get(url("attachment", attachment.pk))
+    response = client.get(url("attachment", attachment.token))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 accounts"
     assert response["Content-Disposition"].startswith("attachment")
@@ -172,7 +172,7 @@ def test_attachment_download_is_private_checked_and_audited(client, commissioner
     assert AuditEntry.objects.for_object(application).filter(action="attachment.downloaded").exists()
     outsider = assessors(1)[0]
     client.force_login(outsider)
-    assert client.get(url("attachment", attachment.pk)).status_code == 404
+    assert client.get(url("attachment", attachment.token)).status_code == 404
 
 
 def test_list_query_count_is_bounded(client, commissioner, open_call, django_assert_max_num_queries):

@@ -52,12 +52,26 @@ def test_pending_members_and_plain_members_have_limited_powers(organisation):
 
 @pytest.mark.django_db
 def test_assessors_score_only_assigned_unconflicted_applications(assessor):
-    assigned = AssessmentFactory(assessor=assessor).application
-    conflicted = AssessmentFactory(assessor=assessor, status="conflicted").application
-    unassigned = ApplicationFactory()
+    submitted = {"application__status": "under_assessment"}
+    assigned = AssessmentFactory(assessor=assessor, **submitted).application
+    conflicted = AssessmentFactory(assessor=assessor, status="conflicted", **submitted).application
+    unassigned = ApplicationFactory(status="under_assessment")
     assert can(assessor, Action.SCORE_APPLICATION, assigned)
     assert not can(assessor, Action.SCORE_APPLICATION, conflicted)
     assert not can(assessor, Action.SCORE_APPLICATION, unassigned)
+
+
+def test_no_staff_action_reaches_an_unsubmitted_draft(assessor, commissioner):
+    """Staff screens never list drafts; can() refuses every staff action on one, so nothing links or
+    downloads past that (issue 11)."""
+    assessment = AssessmentFactory(assessor=assessor)  # the factory's application is a draft
+    draft = assessment.application
+    assert draft.status == "draft"
+    assert not can(assessor, Action.SCORE_APPLICATION, draft)
+    assert not can(assessor, Action.SCORE_APPLICATION, assessment)
+    for action in (Action.VIEW_ALL_APPLICATIONS, Action.CHECK_ELIGIBILITY, Action.MODERATE, Action.DECIDE):
+        assert not can(commissioner, action, draft)
+        assert can(commissioner, action)  # the role still holds the power
 
 
 @pytest.mark.django_db

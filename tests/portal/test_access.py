@@ -47,8 +47,8 @@ def application_urls(objects):
         reverse("portal:outcome_delete", args=[a, objects["outcome"].pk]),
         reverse("portal:budget_line_edit", args=[a, objects["line"].pk]),
         reverse("portal:budget_line_delete", args=[a, objects["line"].pk]),
-        reverse("portal:attachment_download", args=[a, objects["attachment"].pk]),
-        reverse("portal:attachment_delete", args=[a, objects["attachment"].pk]),
+        reverse("portal:attachment_download", args=[a, objects["attachment"].token]),
+        reverse("portal:attachment_delete", args=[a, objects["attachment"].token]),
         reverse("portal:submit", args=[a]),
         reverse("portal:withdraw", args=[a]),
     ]
@@ -102,31 +102,56 @@ def test_other_organisations_provider_gets_404(client, other_provider, objects, 
 def test_staff_without_membership_refused(client, objects, organisation, role):
     client.force_login(factories.staff_user(role))
     for url in application_urls(objects):
-        if "/files/" in url and not url.endswith("/remove/") and role in (Role.COMMISSIONER, Role.ADMINISTRATOR):
-            continue  # commissioners may read attachments (tested below)
         assert client.get(url).status_code in (403, 404), url
     assert client.get(reverse("portal:organisation_detail", args=[organisation.pk])).status_code in (403, 404)
     assert client.get(reverse("portal:organisation")).status_code == 403
 
 
-def test_commissioner_may_download_but_executive_may_not(client, objects, commissioner, executive):
-    url = reverse("portal:attachment_download", args=[objects["application"].pk, objects["attachment"].pk])
+def submit(application):
+    type(application).objects.filter(pk=application.pk).update(status="submitted")
+
+
+@pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.ADMINISTRATOR, Role.ASSESSOR])
+def test_nobody_on_the_staff_side_downloads_a_drafts_file(client, objects, role):
+    """Issue 11: staff screens hide drafts, so a draft's files are refused to staff by either route, even
+    to an assessor with an assessment recorded against it."""
+    user = factories.staff_user(role)
+    factories.AssessmentFactory(application=objects["application"], assessor=user, status="no_conflict")
+    client.force_login(user)
+    token = objects["attachment"].token
+    assert client.get(reverse("assessment_admin:attachment", args=[token])).status_code == 404
+    portal_url = reverse("portal:attachment_download", args=[objects["application"].pk, token])
+    assert client.get(portal_url).status_code == 403
+
+
+def test_staff_download_through_their_own_screen_never_the_portal(client, objects, commissioner, executive):
+    """The portal route asks the portal page's question (the provider's own organisation); staff use the
+    assessment screen's download, which asks the staff page's question."""
+    portal_url = reverse("portal:attachment_download", args=[objects["application"].pk, objects["attachment"].token])
+    staff_url = reverse("assessment_admin:attachment", args=[objects["attachment"].token])
+    submit(objects["application"])
     client.force_login(commissioner)
-    assert client.get(url).status_code == 200
+    assert client.get(portal_url).status_code == 403
+    assert client.get(staff_url).status_code == 200
     client.force_login(executive)
-    assert client.get(url).status_code == 403
+    assert client.get(portal_url).status_code == 403
+    assert client.get(staff_url).status_code == 403
 
 
 def test_assessor_downloads_only_when_assigned_and_not_conflicted(client, objects, assessor):
-    url = reverse("portal:attachment_download", args=[objects["application"].pk, objects["attachment"].pk])
+    url = reverse("assessment_admin:attachment", args=[objects["attachment"].token])
+    submit(objects["application"])
     client.force_login(assessor)
-    assert client.get(url).status_code == 403
-    factories.AssessmentFactory(application=objects["application"], assessor=assessor)
+    assert client.get(url).status_code == 404
+    assessment = factories.AssessmentFactory(application=objects["application"], assessor=assessor)
     assert client.get(url).status_code == 200
+    assessment.status = "conflicted"
+    assessment.save()
+    assert client.get(url).status_code == 404
 
 
 def test_attachment_url_with_wrong_application_is_404(client, provider, objects, other_provider, other_organisation):
     theirs = factories.ApplicationFactory(organisation=other_organisation, created_by=other_provider)
     client.force_login(provider)
-    url = reverse("portal:attachment_download", args=[theirs.pk, objects["attachment"].pk])
+    url = reverse("portal:attachment_download", args=[theirs.pk, objects["attachment"].token])
     assert client.get(url).status_code == 404

@@ -359,7 +359,7 @@ def test_upload_list_download_and_delete(client, provider, draft, django_capture
     assert "Safeguarding policy.pdf" not in attachment.file.name  # stored under a random name
     assert AuditEntry.objects.filter(action="attachment.uploaded").exists()
 
-    response = client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.pk]))
+    response = client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.token]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -367,7 +367,7 @@ def test_upload_list_download_and_delete(client, provider, draft, django_capture
     assert AuditEntry.objects.filter(action="attachment.downloaded", actor=provider).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("portal:attachment_delete", args=[draft.pk, attachment.pk]))
+        client.post(reverse("portal:attachment_delete", args=[draft.pk, attachment.token]))
     assert not Attachment.objects.exists()
     assert AuditEntry.objects.filter(action="attachment.deleted").exists()
 

@@ -109,6 +109,7 @@ def build_portfolio(n_awards, *, fy=2026, organisations=None, call=None):
             Award(
                 reference=f"BULK-{fy}-{start + i:05d}",
                 organisation=organisations[i % len(organisations)],
+                recipient_name=organisations[i % len(organisations)].name,
                 call=call,
                 title=f"Bulk project {i}",
                 description="A project.",

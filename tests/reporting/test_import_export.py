@@ -92,7 +92,10 @@ def test_import_export_permission(client, request, role, allowed):
 def test_dry_run_preview_then_confirm_writes_organisations(client, commissioner):
     OrganisationFactory(name="Existing Org")
     client.force_login(commissioner)
-    upload = csv_file(ORG_HEADERS, [org_row("New Org"), org_row("Existing Org", town="Welling")])
+    # Each row its own charity number: a number belongs to one organisation.
+    upload = csv_file(
+        ORG_HEADERS, [org_row("New Org"), org_row("Existing Org", town="Welling", charity_number="1187655")]
+    )
     response = client.post(DATA + "organisations/import/", {"file": upload})
     page = response.content.decode()
     assert "1 new, 1 to update" in page and "Confirm import" in page

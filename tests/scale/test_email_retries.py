@@ -40,7 +40,7 @@ def failing_mail(settings):
 @pytest.fixture
 def fixed_body(monkeypatch):
     # The delivery path is under test here, not rendering: no email templates exist in this branch.
-    monkeypatch.setattr(notifications, "render_to_string", lambda template, context: "Your application was received.")
+    monkeypatch.setattr(notifications, "render_plain_text", lambda template, context: "Your application was received.")
 
 
 @pytest.fixture

@@ -226,3 +226,62 @@ def test_reset_two_factor_command_removes_devices_and_is_audited(administrator):
     assert entry.comment == "Ticket 42: lost phone" and entry.object_id == str(administrator.pk)
     with pytest.raises(CommandError, match="No account has the email address"):
         call_command("reset_two_factor", "nobody@example.test", reason="x")
+
+
+def _submitted_application_with_a_file(organisation):
+    application = factories.ApplicationFactory(organisation=organisation, status="submitted")
+    return application, factories.AttachmentFactory(application=application)
+
+
+@pytest.mark.django_db
+@override_settings(STAFF_2FA_REQUIRED=True)
+@pytest.mark.parametrize("has_device", [False, True])
+def test_staff_without_the_second_step_reach_no_download_portal_or_public_page(client, organisation, has_device):
+    """Issue 11: a staff account that had not set up two-step sign-in downloaded attachments through the
+    portal's download route. Now every page but set-up (or verify) sends it there first."""
+    application, attachment = _submitted_application_with_a_file(organisation)
+    commissioner = factories.staff_user(Role.COMMISSIONER)
+    if has_device:
+        TOTPDevice.objects.create(user=commissioner, name="app", confirmed=True)
+    client.force_login(commissioner)
+    target = reverse("portal:security:verify" if has_device else "portal:security:setup")
+    for path in [
+        reverse("portal:attachment_download", args=[application.pk, attachment.token]),
+        reverse("assessment_admin:attachment", args=[attachment.token]),
+        reverse("portal:dashboard"),
+        reverse("portal:application", args=[application.pk]),
+        reverse("portal:security:overview"),
+        reverse("portal:security:recovery_codes"),
+        reverse("opendata:360giving_csv"),
+        "/",
+    ]:
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 302, (method, path)
+            assert response["Location"].startswith(target), (method, path)
+    assert not AuditEntry.objects.filter(action="attachment.downloaded").exists()
+    # The one page left open is the one that lets them in.
+    assert client.get(target).status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(STAFF_2FA_REQUIRED=True)
+def test_staff_may_still_sign_out_before_the_second_step(client, commissioner):
+    client.force_login(commissioner)
+    response = client.post(reverse("portal:logout"))
+    assert response.status_code == 302 and not response["Location"].startswith(reverse("portal:security:setup"))
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@override_settings(STAFF_2FA_REQUIRED=True)
+def test_a_session_from_before_the_staff_flag_is_still_sent_to_set_up(client, commissioner):
+    from commissioning.security.middleware import STAFF_SESSION_KEY
+
+    client.force_login(commissioner)
+    session = client.session
+    del session[STAFF_SESSION_KEY]
+    session.save()
+    response = client.get(reverse("portal:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("portal:security:setup"))
+    assert client.session[STAFF_SESSION_KEY] is True

@@ -105,11 +105,11 @@ def test_portal_and_staff_downloads_are_attachments_never_sniffed_and_audited(cl
     attachment = Attachment.objects.get(application=draft)
     assert "<" not in attachment.original_name
     type(draft).objects.filter(pk=draft.pk).update(status="submitted")  # staff read submitted applications only
-    response = client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.pk]))
+    response = client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.token]))
     assert_download(response, attachment.original_name)
     assert b"".join(response.streaming_content) == PDF
     client.force_login(commissioner)
-    response = client.get(reverse("assessment_admin:attachment", args=[attachment.pk]))
+    response = client.get(reverse("assessment_admin:attachment", args=[attachment.token]))
     assert_download(response, attachment.original_name)
     assert AuditEntry.objects.filter(action__contains="download").count() == 2
 
@@ -119,10 +119,10 @@ def test_another_organisations_provider_cannot_download(client, provider, other_
     upload(client, draft, "policy.pdf", PDF)
     attachment = Attachment.objects.get(application=draft)
     client.force_login(other_provider)
-    assert client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.pk])).status_code == 404
+    assert client.get(reverse("portal:attachment_download", args=[draft.pk, attachment.token])).status_code == 404
     # The attachment id with organisation B's own application in the URL: still nothing.
     own = factories.ApplicationFactory(organisation=other_provider.memberships.first().organisation, status="draft")
-    assert client.get(reverse("portal:attachment_download", args=[own.pk, attachment.pk])).status_code == 404
+    assert client.get(reverse("portal:attachment_download", args=[own.pk, attachment.token])).status_code == 404
 
 
 def test_return_template_download_is_an_attachment_never_sniffed(client, provider, organisation, commissioner):
@@ -138,3 +138,24 @@ def test_return_template_download_is_an_attachment_never_sniffed(client, provide
     quarterly_return = award.returns.order_by("financial_year", "quarter").first()
     response = client.get(reverse("outcomes_portal:return_template", args=[quarterly_return.pk]))
     assert_download(response, ".xlsx")
+
+
+def test_file_urls_name_a_random_token_not_a_sequential_id(client, provider, draft):
+    """Issue 11: attachment ids are sequential, so download URLs could be counted through."""
+    from django.urls import NoReverseMatch
+
+    client.force_login(provider)
+    upload(client, draft, "one.pdf", PDF)
+    upload(client, draft, "two.pdf", PDF)
+    first, second = Attachment.objects.filter(application=draft).order_by("pk")
+    assert first.token.version == 4 and first.token != second.token
+    for name, args in [
+        ("portal:attachment_download", [draft.pk, first.pk]),
+        ("portal:attachment_delete", [draft.pk, first.pk]),
+        ("assessment_admin:attachment", [first.pk]),
+    ]:
+        with pytest.raises(NoReverseMatch):
+            reverse(name, args=args)
+    assert client.get(f"/portal/applications/{draft.pk}/files/{first.pk}/").status_code == 404
+    page = client.get(reverse("portal:section", args=[draft.pk, "attachments"])).content.decode()
+    assert str(first.token) in page and f"/files/{first.pk}/" not in page

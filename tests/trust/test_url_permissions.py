@@ -1,15 +1,20 @@
 """Item 1: every URL pattern in the project, requested as every role, gives only an intended outcome.
 
-HOW TO ADD A URL: add one ``Route(...)`` to ``ROUTES`` (one concrete page, requested as each of the nine
+HOW TO ADD A URL: add one ``Route(...)`` to ``ROUTES`` (one concrete page, requested as each of the ten
 roles with objects of organisation A) or, for a family of third-party URLs, one ``Group(...)`` to
 ``GROUPS``. ``test_every_url_pattern_has_a_table_entry`` fails and lists every pattern without an entry.
+A URL with an id that the portal or staff pages link to also needs an entry in ``ORACLE`` (the ``can()``
+question it must ask): the crawl at the end of this module fails and names any that has none.
 
 Outcomes: OK (2xx), LOGIN (redirect to a sign-in page), ADMIN_HOME (Wagtail's "no permission" redirect
-to the dashboard), REDIRECT (any other redirect), FORBIDDEN (403), NOT_FOUND (404), NOT_ALLOWED (405).
+to the dashboard), SET_UP (redirect to two-step set-up or verify), REDIRECT (any other redirect),
+FORBIDDEN (403), NOT_FOUND (404), NOT_ALLOWED (405). The tenth role is a commissioner who signed in with
+a password but has not done the second step: everywhere but the set-up page and signing out, SET_UP.
 Whatever the outcome, provider B and the executive must never see organisation A's application text.
 """
 
 import re
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,20 +23,21 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from commissioning import audit
 from commissioning.models import AssessmentStatus
-from commissioning.roles import Role
+from commissioning.roles import Action, Role
 from tests import factories
 from tests.conftest import otp_login
 
 ANON, PROV_A, PROV_B = "anonymous", "provider_a", "provider_b"
 ASSIGNED, UNASSIGNED, CONFLICTED = "assessor_assigned", "assessor_not_assigned", "assessor_conflicted"
 COMMISSIONER, EXECUTIVE, ADMINISTRATOR = "commissioner", "executive", "administrator"
-ROLES = [ANON, PROV_A, PROV_B, ASSIGNED, UNASSIGNED, CONFLICTED, COMMISSIONER, EXECUTIVE, ADMINISTRATOR]
+UNVERIFIED = "staff_without_second_step"
+ROLES = [ANON, PROV_A, PROV_B, ASSIGNED, UNASSIGNED, CONFLICTED, COMMISSIONER, EXECUTIVE, ADMINISTRATOR, UNVERIFIED]
 PROVIDERS = [PROV_A, PROV_B]
 ASSESSORS = [ASSIGNED, UNASSIGNED, CONFLICTED]
 STAFF = [*ASSESSORS, COMMISSIONER, EXECUTIVE, ADMINISTRATOR]
 SIGNED_IN = [*PROVIDERS, *STAFF]
 
-OK, LOGIN, ADMIN_HOME, REDIRECT = "OK", "LOGIN", "ADMIN_HOME", "REDIRECT"
+OK, LOGIN, ADMIN_HOME, REDIRECT, SET_UP = "OK", "LOGIN", "ADMIN_HOME", "REDIRECT", "SET_UP"
 FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD_REQUEST = "FORBIDDEN", "NOT_FOUND", "NOT_ALLOWED", "BAD_REQUEST"
 DENIED = {FORBIDDEN, ADMIN_HOME}  # Wagtail answers "no permission" with 403 or a redirect to its dashboard
 
@@ -42,10 +48,11 @@ SECRET = "ORG-A-SECRET-PROJECT"
 
 
 def expect(default=None, **per_role):
-    """{role: set of allowed outcomes}; ``default`` for roles not named."""
+    """{role: set of allowed outcomes}; ``default`` for roles not named, except that staff without their
+    second step are sent to set it up unless the entry says otherwise."""
     table = {}
     for role in ROLES:
-        value = per_role.get(role, default)
+        value = per_role.get(role, SET_UP if role == UNVERIFIED else default)
         assert value is not None, f"no expectation for {role}"
         table[role] = {value} if isinstance(value, str) else set(value)
     return table
@@ -107,15 +114,18 @@ class Group:
 ROUTES = [
     # --- public site and sign-in ---------------------------------------------------------------------
     Route("wagtail_serve", expect({OK, NOT_FOUND}), args=lambda o: ("",)),
-    Route("portal:login", expect(OK, **roles(SIGNED_IN, REDIRECT))),  # signed in: on to the dashboard
-    Route("portal:logout", expect(REDIRECT), method="post"),
+    # Signed in: on to the dashboard (which sends staff without their second step to set it up).
+    Route("portal:login", expect(OK, **roles([*SIGNED_IN, UNVERIFIED], REDIRECT))),
+    Route("portal:logout", expect(REDIRECT, **{UNVERIFIED: REDIRECT}), method="post"),
     Route("portal:dashboard", SIGNED_IN_ONLY),
     # --- two-factor pages (issue 6, item 2) ---------------------------------------------------------------
     Route("portal:security:overview", SIGNED_IN_ONLY),
-    Route("portal:security:setup", expect(OK, anonymous=LOGIN, **roles(STAFF, REDIRECT))),  # staff: already set up
+    # Staff: already set up, so on to the overview; the one page a staff member without a device may open.
+    Route("portal:security:setup", expect(OK, anonymous=LOGIN, **roles(STAFF, REDIRECT), **{UNVERIFIED: OK})),
     Route("portal:security:verify", expect({OK, REDIRECT}, anonymous=LOGIN, provider_a=REDIRECT, provider_b=REDIRECT)),
     Route("portal:security:recovery_codes", SIGNED_IN_ONLY),
-    Route("portal:security:disable", expect(REDIRECT, anonymous=LOGIN), method="post"),
+    # Turning it off needs the device first: a provider signed in with a password only is asked to verify.
+    Route("portal:security:disable", expect(REDIRECT, anonymous=LOGIN, **roles(PROVIDERS, SET_UP)), method="post"),
     # --- audit trail (issue 6, item 7) -------------------------------------------------------------------------
     Route("audit:index", ADMINISTRATORS_ONLY),
     Route("audit:index_results", ADMINISTRATORS_ONLY),
@@ -134,8 +144,9 @@ ROUTES = [
     # Help pages about BCSP's process: every member of staff.
     Route("bcsp_help:index", expect(OK, **roles([ANON, *PROVIDERS], LOGIN))),
     Route("bcsp_help:page", expect(OK, **roles([ANON, *PROVIDERS], LOGIN)), kwargs=lambda o: {"slug": "process"}),
-    Route("wagtailadmin_login", expect(OK, **roles(STAFF, ADMIN_HOME))),  # staff already in: the dashboard
-    Route("wagtailadmin_logout", expect(LOGIN), method="post"),
+    # Staff already in: the dashboard (and from there, without a second step, to set-up).
+    Route("wagtailadmin_login", expect(OK, **roles([*STAFF, UNVERIFIED], ADMIN_HOME))),
+    Route("wagtailadmin_logout", expect(LOGIN, **{UNVERIFIED: LOGIN}), method="post"),
     Route("wagtailadmin_password_reset", PUBLIC),
     Route("wagtailadmin_password_reset_done", PUBLIC),
     Route("wagtailadmin_password_reset_complete", PUBLIC),
@@ -186,19 +197,20 @@ ROUTES = [
     Route(
         "portal:attachment_delete",
         OWN_ORGANISATION,
-        kwargs=lambda o: {"pk": o["draft"].pk, "attachment_pk": o["draft_file"].pk},
+        kwargs=lambda o: {"pk": o["draft"].pk, "token": o["draft_file"].token},
     ),
-    # The file of an application under assessment: its people, its assigned assessor and commissioning staff.
+    # A file of an application under assessment, from the portal: asked as the portal's application page
+    # asks, so A's people only. Staff download it through their own screen (assessment_admin:attachment).
     Route(
         "portal:attachment_download",
-        expect(
-            {FORBIDDEN, NOT_FOUND},
-            anonymous=LOGIN,
-            provider_a=OK,
-            provider_b=NOT_FOUND,
-            **roles([ASSIGNED, COMMISSIONER, ADMINISTRATOR], OK),
-        ),
-        kwargs=lambda o: {"pk": o["application"].pk, "attachment_pk": o["attachment"].pk},
+        OWN_ORGANISATION,
+        kwargs=lambda o: {"pk": o["application"].pk, "token": o["attachment"].token},
+    ),
+    # A draft's file: its own organisation only.
+    Route(
+        "portal:attachment_download",
+        OWN_ORGANISATION,
+        kwargs=lambda o: {"pk": o["draft"].pk, "token": o["draft_file"].token},
     ),
     Route(
         "portal:submitted",
@@ -239,7 +251,9 @@ ROUTES = [
     Route("assessment_admin:index", ASSESSMENT_READERS),
     Route("assessment_admin:applications", ASSESSMENT_READERS, kwargs=lambda o: {"call_pk": o["call"].pk}),
     Route("assessment_admin:application", APPLICATION_READERS, kwargs=lambda o: {"pk": o["application"].pk}),
-    Route("assessment_admin:attachment", APPLICATION_READERS, kwargs=lambda o: {"pk": o["attachment"].pk}),
+    Route("assessment_admin:attachment", APPLICATION_READERS, kwargs=lambda o: {"token": o["attachment"].token}),
+    # Staff screens never show drafts, so nobody on the staff side downloads a draft's file.
+    Route("assessment_admin:attachment", staff_screen(), kwargs=lambda o: {"token": o["draft_file"].token}),
     # Already declared "no conflict": the assigned assessor is taken on to scoring.
     Route(
         "assessment_admin:declare",
@@ -309,6 +323,15 @@ ROUTES = [
     Route("reporting:data", COMMISSIONERS),
     Route("reporting:export", COMMISSIONERS, kwargs=lambda o: {"kind": "organisations", "fmt": "csv"}),
     Route("reporting:import", COMMISSIONERS, kwargs=lambda o: {"kind": "organisations"}),
+    # --- new names of funded organisations (commissioning staff) -----------------------------------------------
+    Route("name_changes:index", COMMISSIONERS),
+    # Without a decision or reason the post is refused with a message: the staff get the page back.
+    Route(
+        "name_changes:decide",
+        staff_screen(commissioner=REDIRECT, administrator=REDIRECT),
+        method="post",
+        kwargs=lambda o: {"pk": o["name_change"].pk},
+    ),
     # --- operations (administrators) ------------------------------------------------------------------------
     Route("email_failures", ADMINISTRATORS_ONLY),
     Route("task_results:index", ADMINISTRATORS_ONLY),
@@ -458,6 +481,8 @@ def world(db, settings):
         COMMISSIONER: factories.staff_user(Role.COMMISSIONER),
         EXECUTIVE: factories.staff_user(Role.EXECUTIVE),
         ADMINISTRATOR: factories.staff_user(Role.ADMINISTRATOR),
+        # Signed in with a password; never set up the second step.
+        UNVERIFIED: factories.staff_user(Role.COMMISSIONER),
     }
     factories.AssessmentFactory(application=application, assessor=users[ASSIGNED], status=AssessmentStatus.NO_CONFLICT)
     factories.AssessmentFactory(
@@ -469,7 +494,15 @@ def world(db, settings):
     entry = audit.record(actor=users[PROV_A], action="application.submitted", obj=application)
     from django.core.files.base import ContentFile
 
-    from commissioning.models import Attachment, BudgetLine, Indicator, Membership, ProposedOutcome, Theme
+    from commissioning.models import (
+        Attachment,
+        BudgetLine,
+        Indicator,
+        Membership,
+        OrganisationNameChange,
+        ProposedOutcome,
+        Theme,
+    )
     from outcomes.services.awards import accept_award
     from tests.outcomes.conftest import approved_application, award_for
 
@@ -535,6 +568,9 @@ def world(db, settings):
         "to_award": to_award,
         "fresh_call": factories.CallFactory(),
         "assessment": application.assessments.get(assessor=users[ASSIGNED]),
+        "name_change": OrganisationNameChange.objects.create(
+            organisation=org_a, old_name=org_a.name, new_name="Organisation A Renamed", requested_by=users[PROV_A]
+        ),
     }
 
 
@@ -548,6 +584,8 @@ def classify(response):
             return LOGIN
         if location == reverse("wagtailadmin_home"):
             return ADMIN_HOME
+        if location in {reverse("portal:security:setup"), reverse("portal:security:verify")}:
+            return SET_UP
         return REDIRECT
     return {400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(code, f"HTTP {code}")
 
@@ -555,7 +593,8 @@ def classify(response):
 def sign_in(client, world, role):
     if role != ANON:
         user = world["users"][role]
-        # Staff with a verified second factor, as in real use; providers with a password only.
+        # Staff with a verified second factor, as in real use; providers (and the staff member who has not
+        # done the second step) with a password only.
         otp_login(client, user) if role in STAFF else client.force_login(user)
 
 
@@ -601,9 +640,10 @@ def sample_path(route):
     return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: CONVERTER_VALUES.get(m.group(1) or "str", "x"), route)
 
 
-@pytest.mark.parametrize("role", [ANON, PROV_A, PROV_B])
+@pytest.mark.parametrize("role", [ANON, PROV_A, PROV_B, UNVERIFIED])
 def test_outsiders_get_nothing_from_any_grouped_pattern(client, world, role):
-    """Anonymous visitors and providers, on every pattern of every group (GET and POST): sign-in or 404."""
+    """Anonymous visitors and providers, on every pattern of every group (GET and POST): sign-in or 404.
+    Staff without their second step: sent to set it up, from every one."""
     sign_in(client, world, role)
     problems = []
     swept = 0
@@ -618,7 +658,7 @@ def test_outsiders_get_nothing_from_any_grouped_pattern(client, world, role):
         for method in ("get", "post"):
             response = getattr(client, method)(path)
             got = classify(response)
-            if got not in entry.outsiders:
+            if got not in ({SET_UP} if role == UNVERIFIED else entry.outsiders):
                 problems.append(f"{method.upper()} {path} ({name or route}) as {role}: got {got}")
             if SECRET.encode() in response.content:
                 problems.append(f"{path} ({name or route}) as {role}: shows organisation A's application")
@@ -635,3 +675,328 @@ def test_a_pattern_without_an_entry_is_reported_by_name(monkeypatch):
         test_every_url_pattern_has_a_table_entry()
     assert "portal:dashboard  [portal/]" in str(failure.value)
     assert "1 URL pattern(s) have no entry" in str(failure.value)
+
+
+# --- the crawl: every link with an id, as every other role ------------------------------------------------
+#
+# The table above names one URL per pattern. The crawl instead follows the links the pages really show: as
+# organisation A's provider and as each staff role it walks the portal and staff screens of a populated
+# database, collects every URL that carries an id (or a token or slug), then requests each one as every
+# role. Whoever ``can()`` allows gets the page (or a redirect within it); everyone else gets 403, 404, a
+# sign-in page or Wagtail's "no permission" redirect; staff without their second step get the set-up page.
+
+FOLLOW_NAMESPACES = {
+    "portal",
+    "outcomes_portal",
+    "assessment_admin",
+    "outcomes_admin",
+    "reporting",
+    "calls",
+    "organisations",
+    "themes",
+    "indicators",
+    "audit",
+    "name_changes",
+}
+NOT_FOLLOWED = {"portal:logout", "wagtailadmin_logout"}
+COLLECTORS = [PROV_A, ASSIGNED, COMMISSIONER, EXECUTIVE, ADMINISTRATOR]
+PROVIDER_START = ["portal:dashboard", "portal:organisation", "outcomes_portal:awards"]
+STAFF_START = [
+    "wagtailadmin_home",
+    "assessment_admin:index",
+    "outcomes_admin:awards",
+    "outcomes_admin:returns",
+    "outcomes_admin:payments",
+    "reporting:dashboard?year=all",
+    "reporting:data",
+    "calls:index",
+    "organisations:index",
+    "themes:index",
+    "indicators:index",
+    "audit:index",
+    "name_changes:index",
+]
+MAX_PAGES_PER_COLLECTOR = 250
+SAMPLES_PER_MODEL_SCREEN = 3
+HREF = re.compile(r'href="([^"#][^"]*)"')
+ALLOWED_OUTCOMES = {OK, REDIRECT}
+REFUSED_OUTCOMES = {FORBIDDEN, NOT_FOUND, ADMIN_HOME, LOGIN}
+
+
+def _application(kw):
+    from commissioning.models import Application
+
+    return Application.objects.get(pk=kw["pk"])
+
+
+def _attachment_application(kw):
+    from commissioning.models import Attachment
+
+    return Attachment.objects.select_related("application").get(token=kw["token"]).application
+
+
+def _organisation(kw):
+    from commissioning.models import Organisation
+
+    return Organisation.objects.get(pk=kw["pk"])
+
+
+def _award(kw):
+    from outcomes.models import Award
+
+    return Award.objects.get(pk=kw["pk"])
+
+
+def _return(kw):
+    from outcomes.models import QuarterlyReturn
+
+    return QuarterlyReturn.objects.get(pk=kw["pk"])
+
+
+def _asks(action, load=None):
+    """The oracle for a URL whose view must answer ``can(user, action, <the object the URL names>)``."""
+    from commissioning.permissions import can
+
+    return lambda user, kw: can(user, action, load(kw) if load else None)
+
+
+def _reads_application(load):
+    from commissioning.permissions import can_read_application
+
+    return lambda user, kw: can_read_application(user, load(kw))
+
+
+def _reads_applications(user, kw):
+    from commissioning.permissions import can
+
+    return can(user, Action.VIEW_ALL_APPLICATIONS) or can(user, Action.SCORE_APPLICATION)
+
+
+# URL name -> (user, url kwargs) -> may this user have the page? Written with can(), the one question.
+ORACLE = {
+    "portal:call": lambda user, kw: True,  # any signed-in person may read a call
+    "portal:organisation_detail": _asks(Action.VIEW_OWN_ORGANISATION, _organisation),
+    "portal:organisation_edit": _asks(Action.MANAGE_ORGANISATION_MEMBERS, _organisation),
+    **{
+        f"portal:{name}": _asks(Action.APPLY, _application)
+        for name in [
+            "application",
+            "section",
+            "outcome_add",
+            "outcome_edit",
+            "outcome_delete",
+            "budget_line_edit",
+            "budget_line_delete",
+            "attachment_download",
+            "attachment_delete",
+            "submit",
+            "submitted",
+            "withdraw",
+        ]
+    },
+    **{f"outcomes_portal:{n}": _asks(Action.VIEW_OWN_ORGANISATION, _award) for n in ["award", "agreement"]},
+    **{
+        f"outcomes_portal:{n}": _asks(Action.VIEW_OWN_ORGANISATION, _return)
+        for n in ["return", "return_template", "return_upload"]
+    },
+    "assessment_admin:applications": _reads_applications,
+    "assessment_admin:application": _reads_application(_application),
+    "assessment_admin:attachment": _reads_application(_attachment_application),
+    "assessment_admin:declare": _asks(Action.SCORE_APPLICATION, _application),
+    "assessment_admin:score": _asks(Action.SCORE_APPLICATION, _application),
+    "assessment_admin:eligibility": _asks(Action.CHECK_ELIGIBILITY, _application),
+    "assessment_admin:assign": _asks(Action.ASSIGN_ASSESSORS, _application),
+    "assessment_admin:moderate": _asks(Action.MODERATE, _application),
+    "assessment_admin:decide": _asks(Action.DECIDE, _application),
+    "assessment_admin:moderation": _asks(Action.MODERATE),
+    "assessment_admin:export": _asks(Action.EXPORT_APPLICATIONS),
+    "outcomes_admin:award": _asks(Action.MANAGE_AWARDS, _award),
+    "outcomes_admin:award_vary": _asks(Action.MANAGE_AWARDS, _award),
+    "outcomes_admin:award_close": _asks(Action.MANAGE_AWARDS, _award),
+    "outcomes_admin:award_create": _asks(Action.MANAGE_AWARDS),
+    "outcomes_admin:return_review": _asks(Action.REVIEW_RETURNS, _return),
+    "reporting:theme": _asks(Action.VIEW_REPORTING),
+    "reporting:project": _asks(Action.VIEW_REPORTING, _award),
+    "reporting:export": _asks(Action.IMPORT_DATA),
+    "reporting:import": _asks(Action.IMPORT_DATA),
+}
+# Wagtail viewsets (calls, organisations, themes, indicators, audit) ask their permission policy, which
+# roles.ROLE_MODEL_PERMISSIONS (or a policy over can()) keeps in step with the role table.
+VIEWSET_NAMESPACES = {"calls", "organisations", "themes", "indicators", "audit"}
+
+
+def oracle_for(name):
+    if name in ORACLE:
+        return ORACLE[name]
+    if name.split(":")[0] in VIEWSET_NAMESPACES:
+        return _viewset_policy_allows
+    return None
+
+
+def _viewset_policy_allows(user, kw, *, match):
+    view = match.func.view_class(**match.func.view_initkwargs)
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    if view.permission_required:
+        return view.permission_policy.user_has_permission(user, view.permission_required)
+    if view.any_permission_required:
+        return view.permission_policy.user_has_any_permission(user, view.any_permission_required)
+    return True
+
+
+def _links(response, base):
+    """Same-site links on the page as (path, path with its query), without the fragment."""
+    from html import unescape
+    from urllib.parse import urljoin, urlsplit
+
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return []
+    found = []
+    for href in HREF.findall(response.content.decode("utf-8", "replace")):
+        parts = urlsplit(urljoin(base, unescape(href)))
+        if parts.netloc not in {"", "testserver"} or parts.scheme not in {"", "http"}:
+            continue
+        found.append((parts.path, parts.path + (f"?{parts.query}" if parts.query else "")))
+    return found
+
+
+def _resolve(path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+def crawl(client, world, role):
+    """Walk the pages ``role`` sees; return {path: url name} for every link carrying an id on them. Wagtail's
+    model-level screens (an indicator's edit, history and usage pages...) are followed a few times each: every
+    row's page has the same links and the same permission."""
+
+    client.logout()
+    sign_in(client, world, role)
+    starts = PROVIDER_START if role in PROVIDERS else STAFF_START
+    queue = deque()
+    for start in starts:
+        name, _, query = start.partition("?")
+        queue.append(reverse(name) + (f"?{query}" if query else ""))
+    # A path is visited once, with the query of the first link to it (filters such as ?year=all carry on
+    # from page to page); URLs are collected without their query.
+    seen, with_ids = {url.split("?")[0] for url in queue}, {}
+    followed = Counter()
+    fetched = 0
+    while queue and fetched < MAX_PAGES_PER_COLLECTOR:
+        url = queue.popleft()
+        response = client.get(url)
+        fetched += 1
+        for link, link_with_query in _links(response, url):
+            match = _resolve(link)
+            if match is None or match.view_name in NOT_FOLLOWED:
+                continue
+            if match.view_name.split(":")[0] not in FOLLOW_NAMESPACES:
+                continue
+            if match.kwargs:
+                with_ids[link] = match.view_name
+            if link not in seen and not _enough_of(match.view_name, followed):
+                seen.add(link)
+                followed[match.view_name] += 1
+                queue.append(link_with_query)
+    return with_ids
+
+
+def _enough_of(name, counts):
+    return name.split(":")[0] in VIEWSET_NAMESPACES and counts[name] >= SAMPLES_PER_MODEL_SCREEN
+
+
+def replayed(collected):
+    """Every collected URL whose answer can depend on its object (portal, assessment, awards, returns,
+    reporting); of Wagtail's model-level screens (one permission for every row), the first few of each."""
+    counts = Counter()
+    chosen = {}
+    for path, name in sorted(collected.items()):
+        if _enough_of(name, counts):
+            continue
+        counts[name] += 1
+        chosen[path] = name
+    return chosen
+
+
+def expected_outcomes(role, user, path, name):
+    if role == ANON:
+        return {LOGIN}
+    if role == UNVERIFIED:
+        return {SET_UP}
+    match = _resolve(path)
+    oracle = oracle_for(name)
+    if oracle is _viewset_policy_allows:
+        allowed = _viewset_policy_allows(user, match.kwargs, match=match)
+    else:
+        allowed = oracle(user, match.kwargs)
+    return ALLOWED_OUTCOMES if allowed else REFUSED_OUTCOMES
+
+
+@pytest.fixture
+def crawl_world(world):
+    """World plus organisation B's own submitted application with a file, so that staff collect B's links
+    too and organisation A's provider is refused them."""
+    application_b = factories.ApplicationFactory(
+        call=world["call"], organisation=world["org_b"], project_title="Organisation B project", status="submitted"
+    )
+    factories.AttachmentFactory(application=application_b, original_name="b-accounts.pdf")
+    return world
+
+
+# Links the crawl must find, so that a page losing its links (or the crawl losing its way) fails here.
+MUST_COLLECT = {
+    "portal:application",
+    "portal:section",
+    "portal:attachment_download",
+    "portal:attachment_delete",
+    "portal:budget_line_edit",
+    "portal:outcome_edit",
+    "outcomes_portal:award",
+    "outcomes_portal:agreement",
+    "outcomes_portal:return",
+    "outcomes_portal:return_template",
+    "assessment_admin:application",
+    "assessment_admin:attachment",
+    "assessment_admin:score",
+    "assessment_admin:export",
+    "outcomes_admin:award",
+    "outcomes_admin:return_review",
+    "reporting:project",
+    "reporting:export",
+    "organisations:edit",
+    "audit:inspect",
+}
+
+
+def test_every_linked_url_with_an_id_answers_every_role_as_can_allows(client, crawl_world):
+    world = crawl_world
+    collected = {}
+    for role in COLLECTORS:
+        collected.update(crawl(client, world, role))
+    names = set(collected.values())
+    assert MUST_COLLECT <= names, f"the crawl did not find: {sorted(MUST_COLLECT - names)}"
+    unknown = sorted({name for name in names if oracle_for(name) is None})
+    assert not unknown, f"linked URLs with ids and no ORACLE entry (add the can() question they ask): {unknown}"
+
+    requested = replayed(collected)
+    problems = []
+    for role in ROLES:
+        client.logout()
+        sign_in(client, world, role)
+        user = world["users"].get(role)
+        for path, name in sorted(requested.items()):
+            response = client.get(path)
+            got = classify(response)
+            wanted = expected_outcomes(role, user, path, name)
+            if got not in wanted:
+                problems.append(f"GET {path} ({name}) as {role}: got {got}, expected one of {sorted(wanted)}")
+            if role in {PROV_B, EXECUTIVE, UNASSIGNED, CONFLICTED, ANON, UNVERIFIED} and SECRET.encode() in (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            ):
+                problems.append(f"GET {path} ({name}) as {role}: shows organisation A's application")
+    assert len(collected) > 60, f"only {len(collected)} URLs with ids were found"
+    assert not problems, f"{len(problems)} of {len(requested) * len(ROLES)} requests:\n" + "\n".join(problems)
