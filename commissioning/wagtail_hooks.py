@@ -55,7 +55,7 @@ def register_name_change_urls():
 @hooks.register("register_admin_menu_item")
 def register_name_change_menu_item():
     return ActionMenuItem(
-        "Organisation names",
+        "Name changes",
         reverse("name_changes:index"),
         icon_name="group",
         order=105,

@@ -27,7 +27,9 @@ def funded(organisation, provider, commissioner):
     from tests.outcomes.conftest import approved_application, award_for
 
     award = accept_award(
-        award=award_for(approved_application(organisation=organisation), commissioner), actor=provider, typed_name="Pat"
+        award=award_for(approved_application(organisation=organisation), commissioner),
+        actor=provider,
+        typed_name=provider.get_full_name(),
     )
     return award
 

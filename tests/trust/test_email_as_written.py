@@ -110,6 +110,13 @@ CONTEXTS = {
         "approved": False,
         "link": "/portal/organisation/",
     },
+    "staff_invitation.txt": lambda: {
+        "user": person(),
+        "inviter": User(email="admin@example.org", first_name="Siân", last_name="O'Brien"),
+        "role": "Commissioner",
+        "link": "/portal/invitation/MQ/abc-123/",
+        "days": 3,
+    },
     "return_changes_requested.txt": lambda: {"quarterly_return": quarterly_return(), "comments": HOSTILE},
     "return_due_soon.txt": lambda: {"quarterly_return": quarterly_return()},
     "return_overdue.txt": lambda: {"quarterly_return": quarterly_return()},

@@ -192,7 +192,9 @@ def funded(registered, commissioner):
 
     admin = factories.provider_user(registered)
     award = accept_award(
-        award=award_for(approved_application(organisation=registered), commissioner), actor=admin, typed_name="Pat"
+        award=award_for(approved_application(organisation=registered), commissioner),
+        actor=admin,
+        typed_name=admin.get_full_name(),
     )
     return registered, admin, award
 
